@@ -1,0 +1,91 @@
+"""The typed values that cross layers: documents, their metadata and their paragraphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DOC_TYPES = (
+    "report",
+    "minutes",
+    "agenda",
+    "agenda pack",
+    "appendix",
+    "decision record",
+    "strategy",
+    "action plan",
+    "assessment",
+)
+
+PARAGRAPH_KINDS = ("paragraph", "table_row", "minutes_item", "text", "table")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document says about itself. Unknown values stay empty."""
+
+    council: str = ""
+    committee: str = ""
+    meeting_date: str = ""  # ISO: YYYY-MM-DD, or YYYY-MM when only the month is printed
+    report_ref: str = ""
+    author: str = ""
+    doc_type: str = ""
+    classification: str = ""  # as printed: "Unrestricted", "Exempt", "Open", ...
+    exempt: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested file."""
+
+    doc_id: str
+    source: str  # absolute path of the file it came from
+    file_name: str
+    title: str
+    content_hash: str
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    pages: int = 0  # 0 for formats without pages
+    image_only_pages: tuple[int, ...] = ()
+    parts: tuple[str, ...] = ()  # titles of the parts of an agenda pack, in order
+    paragraph_count: int = 0
+    chunker_version: str = ""
+    ingested_at: str = ""  # ISO timestamp
+
+    @property
+    def identity(self) -> str:
+        """A one-line description naming the document: title, council, committee, date."""
+        bits = [self.title, self.meta.council, self.meta.committee, self.meta.meeting_date]
+        if self.meta.report_ref:
+            bits.append(f"report {self.meta.report_ref}")
+        if self.meta.doc_type:
+            bits.append(self.meta.doc_type)
+        return "; ".join(b for b in bits if b)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """The citable unit: one numbered paragraph, table row or prose paragraph."""
+
+    para_id: str
+    doc_id: str
+    ordinal: int  # position within the document, from 0
+    text: str  # what is cited: the paragraph itself, bullets included
+    label: str = ""  # the paragraph number as printed ("4.29", "11", "2.3 a)"), or empty
+    part: int = 1  # long paragraphs are split into consecutive parts with one label
+    parts: int = 1
+    page: int | None = None  # first page where it starts; None for formats without pages
+    heading_path: tuple[str, ...] = ()
+    part_title: str = ""  # the agenda-pack part it belongs to, if any
+    kind: str = "paragraph"
+
+    def context_text(self, document: Document | None = None) -> str:
+        """The text that is embedded and indexed: identity and headings, then the paragraph."""
+        lines = []
+        if document is not None:
+            lines.append(document.identity)
+        if self.part_title and (document is None or self.part_title != document.title):
+            lines.append(self.part_title)
+        if self.heading_path:
+            lines.append(" > ".join(self.heading_path))
+        body = f"{self.label} {self.text}" if self.label else self.text
+        lines.append(body)
+        return "\n".join(lines)

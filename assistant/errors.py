@@ -1,0 +1,32 @@
+"""Domain errors. Only the edges (CLI, UI) turn them into messages for people."""
+
+from __future__ import annotations
+
+
+class ScrutineerError(Exception):
+    """Base class: the message says what happened and what to do next."""
+
+
+class ExtractionError(ScrutineerError):
+    """A file could not be turned into text; ``reason`` is one line for the summary."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class LibraryMismatchError(ScrutineerError):
+    """The library was built with another embedding model or dimension."""
+
+
+class StoreUnavailableError(ScrutineerError):
+    """The Chroma store (embedded or server) cannot be reached or opened."""
+
+
+class ModelUnavailableError(ScrutineerError):
+    """The configured embedding model cannot be loaded from a local path."""
+
+
+class DocumentNotFoundError(ScrutineerError):
+    """A document named by the user is not in the library."""

@@ -1,0 +1,253 @@
+"""The library: documents and their paragraphs in Chroma. Nothing else talks to Chroma."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.chroma_adapter import (
+    document_from_chroma,
+    document_metadata,
+    paragraph_from_chroma,
+    paragraph_metadata,
+)
+from assistant.documents import Document, Paragraph
+from assistant.embedder import Embedder, get_embedder
+from assistant.errors import LibraryMismatchError, StoreUnavailableError
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int], None]
+REBUILD_COMMAND = "scrutineer ingest --rebuild"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How a library was built: recorded beside the store and checked on every open."""
+
+    embedding_model: str
+    dimension: int
+    chunker_version: str
+    updated_at: str = ""
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: a server when ``SCRUTINEER_CHROMA_URL`` is set, else embedded."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(
+                host=url.hostname or "localhost",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+            return client
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:
+        where = settings.chroma_url or str(settings.chroma_path)
+        raise StoreUnavailableError(
+            f"Cannot open the Chroma store at {where}: {exc}. Check that the server is running "
+            f"(`chroma run --path DIR --port PORT`) or unset SCRUTINEER_CHROMA_URL."
+        ) from exc
+
+
+class Library:
+    """Documents and paragraphs with their vectors; writes are per whole document."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        check_model: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings)
+        self._client = open_client(settings)
+        self._paragraphs = self._collection("paragraphs")
+        self._documents = self._collection("documents")
+        if check_model:
+            self._check_manifest()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _collection(self, kind: str) -> Any:
+        name = f"{self.settings.collection}-{kind}"
+        try:
+            return self._client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        except Exception as exc:
+            raise StoreUnavailableError(f"Cannot open collection {name!r}: {exc}") from exc
+
+    @property
+    def manifest(self) -> Manifest | None:
+        """The manifest recorded with the store, or None for a library never written."""
+        meta = self._paragraphs.metadata or {}
+        if "embedding_model" not in meta:
+            return None
+        return Manifest(
+            embedding_model=str(meta["embedding_model"]),
+            dimension=int(meta["dimension"]),
+            chunker_version=str(meta.get("chunker_version", "")),
+            updated_at=str(meta.get("updated_at", "")),
+        )
+
+    def _check_manifest(self) -> None:
+        manifest = self.manifest
+        if manifest is None or manifest.embedding_model == self.embedder.name:
+            return
+        raise LibraryMismatchError(
+            f"The library at {self.location} was built with embedding model "
+            f"{manifest.embedding_model!r} ({manifest.dimension} dimensions), but the configured "
+            f"model is {self.embedder.name!r}. Run `{REBUILD_COMMAND}` to re-embed its "
+            f"{self.document_count()} documents with the configured model, or set "
+            f"SCRUTINEER_EMBEDDING_MODEL={manifest.embedding_model} to keep using it."
+        )
+
+    def _record_manifest(self, chunker_version: str) -> None:
+        dimension = self.embedder.dimension
+        current = self.manifest
+        if current is not None and current.dimension != dimension:
+            raise LibraryMismatchError(
+                f"The library at {self.location} holds {current.dimension}-dimensional vectors "
+                f"but {self.embedder.name!r} makes {dimension}. Run `{REBUILD_COMMAND}`."
+            )
+        manifest = Manifest(
+            self.embedder.name, dimension, chunker_version, datetime.now(UTC).isoformat()
+        )
+        if current is not None and (current.embedding_model, current.dimension,
+                                    current.chunker_version) == (manifest.embedding_model,
+                                                                 manifest.dimension,
+                                                                 manifest.chunker_version):
+            return
+        self._paragraphs.modify(metadata=asdict(manifest))
+        if not self.settings.chroma_url:
+            self.settings.manifest_path.write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages."""
+        return self.settings.chroma_url or str(self.settings.chroma_path)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document | None:
+        """The document record, or None when it is not in the library."""
+        found = self._documents.get(ids=[doc_id], include=["metadatas"])
+        if not found["ids"]:
+            return None
+        return document_from_chroma(found["metadatas"][0])
+
+    def documents(self) -> list[Document]:
+        """Every document, ordered by meeting date then title."""
+        found = self._documents.get(include=["metadatas"])
+        docs = [document_from_chroma(meta) for meta in found["metadatas"]]
+        return sorted(docs, key=lambda d: (d.meta.meeting_date, d.title, d.doc_id))
+
+    def document_count(self) -> int:
+        """How many documents the library holds."""
+        return int(self._documents.count())
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs the library holds."""
+        return int(self._paragraphs.count())
+
+    def paragraphs(self, doc_id: str) -> list[Paragraph]:
+        """A document's paragraphs in reading order."""
+        found = self._paragraphs.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        paragraphs = [
+            paragraph_from_chroma(pid, text, meta)
+            for pid, text, meta in zip(
+                found["ids"], found["documents"], found["metadatas"], strict=True
+            )
+        ]
+        return sorted(paragraphs, key=lambda p: p.ordinal)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        chunker_version: str,
+        on_embedded: ProgressCallback | None = None,
+    ) -> None:
+        """Replace everything stored for ``document`` with ``paragraphs``.
+
+        All embedding happens before the store is touched, so a failure leaves the
+        previous version in place; the document record is written last.
+        """
+        vectors = self._embed([p.context_text(document) for p in paragraphs], on_embedded)
+        doc_vector = self.embedder.embed_one("\n".join((document.identity, *document.parts)))
+        self._record_manifest(chunker_version)
+        stale = set(self._paragraph_ids(document.doc_id)) - {p.para_id for p in paragraphs}
+        self._upsert_paragraphs(document, paragraphs, vectors)
+        if stale:
+            self._paragraphs.delete(ids=sorted(stale))
+        self._documents.upsert(
+            ids=[document.doc_id],
+            embeddings=[doc_vector],
+            metadatas=[document_metadata(document)],
+            documents=[document.identity],
+        )
+
+    def remove_document(self, doc_id: str) -> int:
+        """Remove a document and all its paragraphs; returns how many paragraphs went."""
+        ids = self._paragraph_ids(doc_id)
+        for start in range(0, len(ids), self._batch):
+            self._paragraphs.delete(ids=ids[start : start + self._batch])
+        self._documents.delete(ids=[doc_id])
+        return len(ids)
+
+    def clear(self) -> None:
+        """Drop every document, paragraph and the manifest (used by a rebuild)."""
+        for kind in ("paragraphs", "documents"):
+            self._client.delete_collection(f"{self.settings.collection}-{kind}")
+        self._paragraphs = self._collection("paragraphs")
+        self._documents = self._collection("documents")
+        if not self.settings.chroma_url:
+            self.settings.manifest_path.unlink(missing_ok=True)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def _batch(self) -> int:
+        return min(1000, int(self._client.get_max_batch_size()))
+
+    def _paragraph_ids(self, doc_id: str) -> list[str]:
+        return list(self._paragraphs.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def _embed(self, texts: list[str], on_embedded: ProgressCallback | None) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        step = self.settings.embed_batch_size * 4
+        for start in range(0, len(texts), step):
+            batch = texts[start : start + step]
+            vectors.extend(self.embedder.embed(batch))
+            if on_embedded:
+                on_embedded(len(batch))
+        return vectors
+
+    def _upsert_paragraphs(
+        self, document: Document, paragraphs: Sequence[Paragraph], vectors: list[list[float]]
+    ) -> None:
+        for start in range(0, len(paragraphs), self._batch):
+            batch = paragraphs[start : start + self._batch]
+            self._paragraphs.upsert(
+                ids=[p.para_id for p in batch],
+                embeddings=vectors[start : start + self._batch],
+                metadatas=[paragraph_metadata(p, document) for p in batch],
+                documents=[p.text for p in batch],
+            )

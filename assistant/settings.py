@@ -1,0 +1,46 @@
+"""One settings object, read from ``SCRUTINEER_*`` environment variables at call time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def default_data_dir() -> Path:
+    """The data directory used when ``SCRUTINEER_DATA_DIR`` is not set."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "scrutineer"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about Scrutineer; see the README's Configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="SCRUTINEER_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    chroma_url: str = ""
+    collection: str = "scrutineer"
+    embed_batch_size: int = Field(default=32, ge=1)
+    max_paragraph_chars: int = Field(default=1500, ge=200)
+    device: str = "cpu"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded Chroma store lives."""
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        """The human-readable manifest kept next to the embedded store."""
+        return self.data_dir / "manifest.json"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read the settings now (environment variables are read at call time)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

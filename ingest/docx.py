@@ -1,0 +1,156 @@
+"""Word documents to text: headings as Markdown, Word's automatic numbering printed as labels,
+tables as tab-separated rows, and pages where Word last broke them."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ExtractionError
+from ingest.pages import PageText, RawDocument
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+         ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for numeral, value in ROMAN:
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    return str(n)
+
+
+class Numbering:
+    """Replays Word's list numbering so "4.29" is printed as Word would print it."""
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(f"{W}abstractNumId"): a for a in root.iter(f"{W}abstractNum")}
+        for num in root.iter(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            if ref is not None and ref.get(f"{W}val") in abstract:
+                self.levels[num.get(f"{W}numId")] = self._levels(abstract[ref.get(f"{W}val")])
+
+    @staticmethod
+    def _levels(abstract: Any) -> dict[int, tuple[str, str, int]]:
+        levels = {}
+        for lvl in abstract.iter(f"{W}lvl"):
+            fmt = lvl.find(f"{W}numFmt")
+            text = lvl.find(f"{W}lvlText")
+            start = lvl.find(f"{W}start")
+            levels[int(lvl.get(f"{W}ilvl"))] = (
+                fmt.get(f"{W}val") if fmt is not None else "decimal",
+                text.get(f"{W}val") if text is not None else "",
+                int(start.get(f"{W}val")) if start is not None else 1,
+            )
+        return levels
+
+    def label(self, paragraph: Any) -> str | None:
+        """The printed label of a list paragraph ("4.29", "a)", "•"), or None."""
+        num_pr = paragraph._p.find(f"{W}pPr/{W}numPr")
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(f"{W}numId")
+        ilvl = num_pr.find(f"{W}ilvl")
+        key = num_id.get(f"{W}val") if num_id is not None else None
+        level = int(ilvl.get(f"{W}val")) if ilvl is not None else 0
+        levels = self.levels.get(key or "")
+        if not levels or level not in levels:
+            return None
+        fmt, text, _ = levels[level]
+        if fmt == "bullet" or fmt == "none":
+            return "•" if fmt == "bullet" else ""
+        counters = self.counters.setdefault(key or "", [0] * 9)
+        counters[level] += 1
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+        label = text
+        for index in range(level + 1):
+            lvl_fmt, _, start = levels.get(index, ("decimal", "", 1))
+            value = (counters[index] or 1) + start - 1
+            label = label.replace(f"%{index + 1}", _format(value, lvl_fmt))
+        return label
+
+
+def _paragraph_lines(paragraph: Any, numbering: Numbering) -> str:
+    text = paragraph.text.strip()
+    if not text:
+        return ""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    label = numbering.label(paragraph)
+    if style.lower().startswith("heading") and not label:
+        digits = "".join(ch for ch in style if ch.isdigit()) or "1"
+        return "#" * min(int(digits), 6) + " " + text
+    if style.lower() == "title":
+        return "# " + text
+    if label:
+        return f"{label} {text}" if label != "•" else f"• {text}"
+    return text
+
+
+def _table_lines(table: Any) -> list[str]:
+    lines = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            lines.append("\t".join(cells))
+    return lines
+
+
+def _breaks_page(block: Any) -> bool:
+    xml = block._element if hasattr(block, "_element") else block._p
+    for br in xml.iter(f"{W}br"):
+        if br.get(f"{W}type") == "page":
+            return True
+    return any(True for _ in xml.iter(f"{W}lastRenderedPageBreak"))
+
+
+def extract_docx(path: Path) -> RawDocument:
+    """Headings, numbered paragraphs, bullets and tables of a .docx, page by page."""
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractionError(str(path), f"not a readable Word document ({exc})") from exc
+    except Exception as exc:
+        raise ExtractionError(str(path), f"damaged Word document ({type(exc).__name__})") from exc
+    numbering = Numbering(document)
+    pages: list[list[str]] = [[]]
+    for block in document.iter_inner_content():
+        if _breaks_page(block) and pages[-1]:
+            pages.append([])
+        if hasattr(block, "rows"):
+            pages[-1].extend(["", *_table_lines(block), ""])
+        else:
+            pages[-1].extend([_paragraph_lines(block, numbering), ""])
+    texts = ["\n".join(lines) for lines in pages]
+    if not any(t.strip() for t in texts):
+        raise ExtractionError(str(path), "no text found in the Word document")
+    result = tuple(PageText(number=i, text=t) for i, t in enumerate(texts, start=1))
+    return RawDocument(pages=result, paged=len(result) > 1)

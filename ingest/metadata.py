@@ -1,0 +1,265 @@
+"""Document metadata read from the document itself: council, committee, meeting date,
+report reference, author, document type, title and exempt status. Unknown stays empty."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.documents import DocumentMeta
+from ingest.blocks import Block, heading_like
+from ingest.dates import find_date
+from ingest.structure import Part
+
+TOP = 40  # front matter lives in the first blocks
+COUNCIL_RE = re.compile(
+    r"\b((?:London Borough of|Royal Borough of|City of)\s+[A-Z][\w'\-]+(?:\s+(?:and|upon|on)?"
+    r"\s*[A-Z][\w'\-]+)*|(?:[A-Z][\w'\-]+\s+){1,4}?(?:County|District|Borough|City|Metropolitan"
+    r" Borough|Town|Parish|Unitary)\s+Council)\b")
+CAPS_COUNCIL_RE = re.compile(r"\b((?:[A-Z][A-Z'\-]+\s+){1,4}?(?:COUNTY|DISTRICT|BOROUGH|CITY)"
+                             r"\s+COUNCIL)\b")
+BODY_RE = re.compile(r"\b(committee|cabinet|council|panel|board|executive|scrutiny|partnership|"
+                     r"forum|oscom|assembly)\b", re.IGNORECASE)
+REF_VALUE_RE = re.compile(r"^([A-Z]{0,6}[ /\-]?\d[\w/\-.]*\d|[A-Z]{1,6}/\d+(?:/\d+)*)", re.I)
+FIELDS = {
+    "committee": ("committee name", "committee", "meeting", "decision maker",
+                  "decision to be taken by", "report to", "to", "meeting of"),
+    "date": ("date of meeting", "meeting date", "date and time", "date of decision", "date"),
+    "ref": ("report number", "report no", "report ref", "report reference", "decision number",
+            "decision no", "decision ref", "key decision no", "reference", "ref"),
+    "author": ("report author", "author", "officer", "contact officer", "lead officer",
+               "contact name", "contact details", "authorship", "contact", "report of"),
+    "classification": ("classification", "confidentiality", "status", "for publication",
+                       "exempt"),
+    "title": ("title of report", "report title", "title of decision", "subject", "title"),
+}
+EXEMPT_RE = re.compile(r"^(?:exempt|not for publication|confidential|restricted|part (?:ii|2))\b"
+                       r"|\bcontains? exempt information\b", re.IGNORECASE)
+NOT_EXEMPT_RE = re.compile(r"\b(?:does not|do not|doesn't) contain (?:any )?exempt information\b"
+                           r"|\bnon-exempt\b", re.IGNORECASE)
+SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "with", "by", "at", "or"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One "Key: value" statement found in the document."""
+
+    key: str
+    value: str
+    index: int  # block index, to prefer what is printed first
+
+
+def smart_title(text: str) -> str:
+    """Title-case ALL-CAPS text, keeping acronyms in brackets and small words lower."""
+    if not text.isupper():
+        return text
+    words = []
+    for i, word in enumerate(text.split()):
+        if word.startswith("(") or any(ch.isdigit() for ch in word):
+            words.append(word)
+        elif i and word.lower() in SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(word.capitalize())
+    return " ".join(words)
+
+
+def _statements(blocks: list[Block]) -> list[tuple[int, str]]:
+    """Text of blocks and table cells, with "Key:" cells joined to the value beside them."""
+    out: list[tuple[int, str]] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "table":
+            for _, cells in block.rows:
+                filled = [c for c in cells if c]
+                i = 0
+                while i < len(filled):
+                    cell = filled[i]
+                    if cell.endswith(":") and i + 1 < len(filled):
+                        out.append((index, f"{cell} {filled[i + 1]}"))
+                        i += 2
+                        continue
+                    out.append((index, cell))
+                    i += 1
+        elif block.kind != "stamp":
+            text = f"{block.label} {block.text}" if block.kind == "numbered" else block.text
+            out.append((index, text))
+    return out
+
+
+def fields(blocks: list[Block]) -> list[Field]:
+    """Every "Key: value" statement whose key is one we know, in document order."""
+    statements = _statements(blocks)
+    found: list[Field] = []
+    for position, (index, text) in enumerate(statements):
+        for match in re.finditer(r"(?:^|\s{2,}|\t)([A-Za-z][A-Za-z /()]{1,30}?)\s*:\s*", text):
+            key = match.group(1).strip().lower()
+            if not any(key in keys for keys in FIELDS.values()):
+                continue
+            rest = text[match.end():]
+            value = re.split(r"\s{2,}[A-Z][A-Za-z ]{1,30}:\s", rest)[0].strip()
+            if not value and position + 1 < len(statements):
+                value = statements[position + 1][1]
+            if value:
+                found.append(Field(key, value, index))
+    return found
+
+
+def _first(found: list[Field], kind: str, limit: int = 10_000) -> Field | None:
+    for key in FIELDS[kind]:
+        for item in found:
+            if item.key == key and item.index < limit:
+                return item
+    return None
+
+
+def _councils(blocks: list[Block]) -> str:
+    top = [b.text for b in blocks[:12] if b.kind != "table"]
+    for text in top:
+        caps = CAPS_COUNCIL_RE.findall(text)
+        names = caps or (COUNCIL_RE.findall(text) if len(text) < 120 else [])
+        if names:
+            return "; ".join(dict.fromkeys(smart_title(n.strip()) for n in names))
+    counts = Counter(
+        m.strip() for b in blocks for m in COUNCIL_RE.findall(b.text)
+        if not m.lower().startswith(("the ", "each ", "all ", "every ", "local ", "other "))
+    )
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
+    """The committee and, when printed beside it, the meeting date."""
+    item = _first(found, "committee", TOP)
+    if item is not None:
+        value = item.value
+        when = find_date(value)
+        name = re.split(r"\s*[,–\-]\s*(?=\w+day|\d)", value)[0].strip() if when else value
+        if BODY_RE.search(name) or item.key != "to":
+            return smart_title(name.rstrip(" ,.-–")), when or ""
+    for index, block in enumerate(blocks[:TOP]):
+        text = block.text
+        match = re.search(r"minutes of (?:a|the) meeting of (?:the )?(.+?) held\b", text, re.I)
+        if match:
+            return smart_title(match.group(1)), find_date(text) or ""
+        nxt = blocks[index + 1].text if index + 1 < len(blocks) else ""
+        if block.kind == "text" and len(text) < 90 and BODY_RE.search(text) and \
+                not _only_councils(text) and \
+                (index < 3 or _date_only(nxt)):
+            return smart_title(text), find_date(nxt) if _date_only(nxt) else ""
+    return "", ""
+
+
+def _date_only(text: str) -> bool:
+    return bool(find_date(text)) and len(text) < 40
+
+
+def _ref(found: list[Field]) -> str:
+    for key in FIELDS["ref"]:
+        for item in found:
+            if item.key == key:
+                match = REF_VALUE_RE.match(item.value.strip())
+                if match and any(ch.isdigit() for ch in match.group(1)):
+                    return match.group(1).strip()
+    return ""
+
+
+def _author(found: list[Field]) -> str:
+    item = _first(found, "author")
+    if item is None:
+        return ""
+    value = re.split(r"\s+(?:Tel|Telephone|Email|E-mail|Ext)\b", item.value)[0]
+    return value.strip(" ,;")[:120]
+
+
+def _classification(found: list[Field], blocks: list[Block]) -> tuple[str, bool]:
+    item = _first(found, "classification", TOP)
+    if item is not None:
+        value = item.value.split()[0] if item.key == "for publication" else item.value
+        value = value.strip(" .")
+        if item.key == "for publication":
+            return ("Not for publication", True) if value.lower() == "no" else ("Public", False)
+        exempt = bool(re.match(r"(?:exempt|restricted|confidential|part (?:ii|2)|yes)\b",
+                               value, re.IGNORECASE)) and not value.lower().startswith("non")
+        return value[:60], exempt
+    for block in blocks:
+        if NOT_EXEMPT_RE.search(block.text):
+            return "Not exempt", False
+    for block in blocks[:TOP]:
+        if len(block.text) < 200 and EXEMPT_RE.search(block.text):
+            return block.text[:60], True
+    return "", False
+
+
+def _only_councils(text: str) -> bool:
+    rest = CAPS_COUNCIL_RE.sub("", COUNCIL_RE.sub("", text))
+    return len(re.sub(r"\b(and|the)\b|[\W_]", "", rest, flags=re.IGNORECASE)) < 3
+
+
+def _doc_type(blocks: list[Block], parts: list[Part], title: str) -> str:
+    head = " ".join(b.text for b in blocks[:6]).lower()
+    kinds = {p.kind for p in parts}
+    if len(parts) >= 2 and len(kinds | {"x"}) >= 3 or "stamp" in kinds and len(parts) >= 2:
+        return "agenda pack"
+    if "record of decision" in head or "decision notice" in head:
+        return "decision record"
+    if re.search(r"\bminutes\b", head) or parts and parts[0].kind == "minutes":
+        return "minutes"
+    if parts and parts[0].kind == "agenda" or re.match(r"^(summons to and )?agenda\b", head):
+        return "agenda"
+    if re.match(r"^(appendix|annex)\b", head):
+        return "appendix"
+    if "impact assessment" in head or "eqia" in head:
+        return "assessment"
+    if re.search(r"decision report|purpose of (this )?report|report number|title of report",
+                 head):
+        return "report"
+    lowered = title.lower()
+    if "action plan" in lowered or "progress update" in lowered or "delivery plan" in lowered:
+        return "action plan"
+    if "strategy" in lowered:
+        return "strategy"
+    if re.search(r"purpose of (this )?report|report number|decision report|title of report|"
+                 r"subject:|recommendation", " ".join(b.text for b in blocks[:TOP]).lower()):
+        return "report"
+    return ""
+
+
+def _title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
+    item = _first(found, "title", TOP)
+    if item is not None:
+        return smart_title(item.value)[:200]
+    for block in blocks[:15]:
+        text = block.text
+        if block.kind not in ("text", "heading") or text in skip or find_date(text) and \
+                len(text) < 40 or _only_councils(text) or re.match(r"^[\w /()]{2,30}:\s*\S", text):
+            continue
+        if re.match(r"^(decision report|report|agenda|minutes|from|to|page)\b", text, re.I):
+            continue
+        if heading_like(text) or text.isupper() and len(text) < 160:
+            return smart_title(text.rstrip(":"))
+    return ""
+
+
+def read_metadata(blocks: list[Block], parts: list[Part]) -> tuple[str, DocumentMeta]:
+    """The document's title and metadata, as far as it states them."""
+    found = fields(blocks)
+    committee, committee_date = _committee(found, blocks)
+    date_field = _first(found, "date", TOP)
+    meeting_date = committee_date or (
+        find_date(date_field.value, allow_month_only=True) or "" if date_field else "")
+    council = _councils(blocks)
+    classification, exempt = _classification(found, blocks)
+    title = _title(found, blocks, {committee, council})
+    if not title and parts and parts[0].kind == "minutes":
+        title = parts[0].title
+    meta = DocumentMeta(
+        council=council,
+        committee=committee,
+        meeting_date=meeting_date,
+        report_ref=_ref(found),
+        author=_author(found),
+        doc_type=_doc_type(blocks, parts, title),
+        classification=classification,
+        exempt=exempt,
+    )
+    return title, meta

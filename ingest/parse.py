@@ -1,0 +1,62 @@
+"""One file to a document and its paragraphs: extract, clean, find structure, chunk."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.documents import Document, Paragraph
+from ingest.blocks import build_blocks
+from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
+from ingest.clean import clean
+from ingest.formats import extract, read_bytes
+from ingest.layout import tabulate
+from ingest.metadata import read_metadata
+from ingest.structure import structure
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A parsed file, ready to embed and store."""
+
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+
+
+def content_hash(path: Path) -> str:
+    """What decides whether a file changed: the SHA-256 of its bytes."""
+    return hashlib.sha256(read_bytes(path)).hexdigest()
+
+
+def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> ParsedDocument:
+    """Parse one file; raises ExtractionError with a one-line reason when it cannot."""
+    path = path.resolve()
+    raw = extract(path)
+    lines = tabulate(clean(raw)) if raw.paged else clean(raw)
+    blocks = build_blocks(lines, raw.paged)
+    units, parts = structure(blocks)
+    title, meta = read_metadata(blocks, parts)
+    doc_id = document_id(path)
+    paragraphs = to_paragraphs(doc_id, units, max_chars)
+    document = Document(
+        doc_id=doc_id,
+        source=str(path),
+        file_name=path.name,
+        title=title or path.stem,
+        content_hash=digest or content_hash(path),
+        meta=meta,
+        pages=len(raw.pages) if raw.paged else 0,
+        image_only_pages=raw.image_only_pages,
+        parts=tuple(p.title for p in parts if p.kind != "stamp" or p.titled),
+        paragraph_count=len(paragraphs),
+        chunker_version=CHUNKER_VERSION,
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return ParsedDocument(document, tuple(paragraphs))
+
+
+def with_source(parsed: ParsedDocument, source: str) -> ParsedDocument:
+    """The same parse recorded under another source path."""
+    return replace(parsed, document=replace(parsed.document, source=source))
