@@ -89,3 +89,12 @@ class Paragraph:
         body = f"{self.label} {self.text}" if self.label else self.text
         lines.append(body)
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved paragraph with the document it comes from and its score."""
+
+    paragraph: Paragraph
+    document: Document
+    score: float = 0.0

@@ -16,7 +16,7 @@ from assistant.chroma_adapter import (
     paragraph_from_chroma,
     paragraph_metadata,
 )
-from assistant.documents import Document, Paragraph
+from assistant.documents import Document, Paragraph, Passage
 from assistant.embedder import Embedder, get_embedder
 from assistant.errors import LibraryMismatchError, StoreUnavailableError
 from assistant.settings import Settings
@@ -175,6 +175,29 @@ class Library:
             )
         ]
         return sorted(paragraphs, key=lambda p: p.ordinal)
+
+    def search(self, query: str, k: int = 5, where: dict[str, Any] | None = None) -> list[Passage]:
+        """The ``k`` paragraphs nearest to ``query`` by embedding, best first."""
+        if self.paragraph_count() == 0:
+            return []
+        found = self._paragraphs.query(
+            query_embeddings=[self.embedder.embed_one(query)],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        documents: dict[str, Document | None] = {}
+        passages = []
+        for pid, text, meta, distance in zip(found["ids"][0], found["documents"][0],
+                                              found["metadatas"][0], found["distances"][0],
+                                              strict=True):
+            paragraph = paragraph_from_chroma(pid, text, meta)
+            if paragraph.doc_id not in documents:
+                documents[paragraph.doc_id] = self.document(paragraph.doc_id)
+            document = documents[paragraph.doc_id]
+            if document is not None:
+                passages.append(Passage(paragraph, document, 1.0 - float(distance)))
+        return passages
 
     # -- writing ---------------------------------------------------------------------------
 

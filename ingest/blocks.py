@@ -16,8 +16,7 @@ BULLET_RE = re.compile(r"^(?:[•\-*–—▪o]|\d+\s*[•])\s+(\S.*)$")
 ROMAN_RE = re.compile(r"^\(?[ivxlc]+[.)]?\)?$")
 TERMINAL = (".", "!", "?", ":", ";", ".)", '."', ".”", "?”", ".'", ".’")
 SEPARATOR_RE = re.compile(r"^[\s|:+\-=_]+$")
-FIELD_LINE_RE = re.compile(r"^(?:e-?mail|tel|telephone|phone|author|authorship|contact[\w ]*|"
-                           r"officer|date|ext|report author|file ref)\s*:\s*\S", re.IGNORECASE)
+FIELD_LINE_RE = re.compile(r"^[A-Za-z][A-Za-z/()]*(?: [A-Za-z/()]+){0,3}\s*:\s+\S")
 STOPWORDS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with", "by", "at", "or",
              "from", "into", "its", "their", "our", "as", "vs", "per", "&", "–", "-"}
 

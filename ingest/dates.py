@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from assistant.citations import readable_date as readable  # noqa: F401 - re-exported
+
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
@@ -50,14 +52,3 @@ def find_date(text: str, allow_month_only: bool = False) -> str | None:
         if match:
             return f"{int(match.group(2)):04d}-{MONTHS[match.group(1).lower()[:3]]:02d}"
     return None
-
-
-def readable(iso: str) -> str:
-    """``2021-03-22`` -> ``22 March 2021``; ``2019-10`` -> ``October 2019``."""
-    names = [m.title() for m in list(MONTHS)[:12]]
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {names[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{names[int(parts[1]) - 1]} {parts[0]}"
-    return iso

@@ -68,6 +68,8 @@ class Numbering:
     def label(self, paragraph: Any) -> str | None:
         """The printed label of a list paragraph ("4.29", "a)", "•"), or None."""
         num_pr = paragraph._p.find(f"{W}pPr/{W}numPr")
+        if num_pr is None and paragraph.style is not None:
+            num_pr = paragraph.style.element.find(f"{W}pPr/{W}numPr")
         if num_pr is None:
             return None
         num_id = num_pr.find(f"{W}numId")

@@ -21,6 +21,8 @@ CAPS_COUNCIL_RE = re.compile(r"\b((?:[A-Z][A-Z'\-]+\s+){1,4}?(?:COUNTY|DISTRICT|
                              r"\s+COUNCIL)\b")
 BODY_RE = re.compile(r"\b(committee|cabinet|council|panel|board|executive|scrutiny|partnership|"
                      r"forum|oscom|assembly)\b", re.IGNORECASE)
+BODY_NAME_RE = re.compile(r"\b(committee|cabinet|council|panel|board|executive|forum|assembly|"
+                          r"oscom)\s*(\([^)]*\))?\s*$", re.IGNORECASE)
 REF_VALUE_RE = re.compile(r"^([A-Z]{0,6}[ /\-]?\d[\w/\-.]*\d|[A-Z]{1,6}/\d+(?:/\d+)*)", re.I)
 FIELDS = {
     "committee": ("committee name", "committee", "meeting", "decision maker",
@@ -34,6 +36,7 @@ FIELDS = {
                        "exempt"),
     "title": ("title of report", "report title", "title of decision", "subject", "title"),
 }
+ALL_KEYS = {key for keys in FIELDS.values() for key in keys} - {"to", "date", "status", "title"}
 EXEMPT_RE = re.compile(r"^(?:exempt|not for publication|confidential|restricted|part (?:ii|2))\b"
                        r"|\bcontains? exempt information\b", re.IGNORECASE)
 NOT_EXEMPT_RE = re.compile(r"\b(?:does not|do not|doesn't) contain (?:any )?exempt information\b"
@@ -52,7 +55,7 @@ class Field:
 
 def smart_title(text: str) -> str:
     """Title-case ALL-CAPS text, keeping acronyms in brackets and small words lower."""
-    if not text.isupper():
+    if not text.isupper() or len(text.split()) == 1:
         return text
     words = []
     for i, word in enumerate(text.split()):
@@ -92,6 +95,10 @@ def fields(blocks: list[Block]) -> list[Field]:
     statements = _statements(blocks)
     found: list[Field] = []
     for position, (index, text) in enumerate(statements):
+        bare = text.strip().rstrip(":").strip().lower()
+        if bare in ALL_KEYS and position + 1 < len(statements):
+            found.append(Field(bare, statements[position + 1][1], index))
+            continue
         for match in re.finditer(r"(?:^|\s{2,}|\t)([A-Za-z][A-Za-z /()]{1,30}?)\s*:\s*", text):
             key = match.group(1).strip().lower()
             if not any(key in keys for keys in FIELDS.values()):
@@ -121,7 +128,7 @@ def _councils(blocks: list[Block]) -> str:
         if names:
             return "; ".join(dict.fromkeys(smart_title(n.strip()) for n in names))
     counts = Counter(
-        m.strip() for b in blocks for m in COUNCIL_RE.findall(b.text)
+        m.strip() for _, text in _statements(blocks) for m in COUNCIL_RE.findall(text)
         if not m.lower().startswith(("the ", "each ", "all ", "every ", "local ", "other "))
     )
     return counts.most_common(1)[0][0] if counts else ""
@@ -129,7 +136,7 @@ def _councils(blocks: list[Block]) -> str:
 
 def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
     """The committee and, when printed beside it, the meeting date."""
-    item = _first(found, "committee", TOP)
+    item = _first(found, "committee", TOP) or _first(found, "committee")
     if item is not None:
         value = item.value
         when = find_date(value)
@@ -142,7 +149,7 @@ def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
         if match:
             return smart_title(match.group(1)), find_date(text) or ""
         nxt = blocks[index + 1].text if index + 1 < len(blocks) else ""
-        if block.kind == "text" and len(text) < 90 and BODY_RE.search(text) and \
+        if block.kind == "text" and len(text) < 90 and BODY_NAME_RE.search(text) and \
                 not _only_councils(text) and \
                 (index < 3 or _date_only(nxt)):
             return smart_title(text), find_date(nxt) if _date_only(nxt) else ""
@@ -210,8 +217,8 @@ def _doc_type(blocks: list[Block], parts: list[Part], title: str) -> str:
         return "appendix"
     if "impact assessment" in head or "eqia" in head:
         return "assessment"
-    if re.search(r"decision report|purpose of (this )?report|report number|title of report",
-                 head):
+    if re.search(r"decision report|purpose of (this )?report|report number|title of report|"
+                 r"subject:|decision (?:number|no)|report of the|recommended:", head):
         return "report"
     lowered = title.lower()
     if "action plan" in lowered or "progress update" in lowered or "delivery plan" in lowered:
@@ -244,7 +251,7 @@ def read_metadata(blocks: list[Block], parts: list[Part]) -> tuple[str, Document
     """The document's title and metadata, as far as it states them."""
     found = fields(blocks)
     committee, committee_date = _committee(found, blocks)
-    date_field = _first(found, "date", TOP)
+    date_field = _first(found, "date", TOP) or _first(found, "date")
     meeting_date = committee_date or (
         find_date(date_field.value, allow_month_only=True) or "" if date_field else "")
     council = _councils(blocks)

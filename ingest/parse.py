@@ -14,7 +14,7 @@ from ingest.clean import clean
 from ingest.formats import extract, read_bytes
 from ingest.layout import tabulate
 from ingest.metadata import read_metadata
-from ingest.structure import structure
+from ingest.structure import Unit, structure
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> 
     units, parts = structure(blocks)
     title, meta = read_metadata(blocks, parts)
     doc_id = document_id(path)
+    units = drop_title_headings(units, title)
     paragraphs = to_paragraphs(doc_id, units, max_chars)
     document = Document(
         doc_id=doc_id,
@@ -55,6 +56,15 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> 
         ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     return ParsedDocument(document, tuple(paragraphs))
+
+
+def drop_title_headings(units: list[Unit], title: str) -> list[Unit]:
+    """The document's own title is its identity, not a heading of its paragraphs."""
+    key = title.strip().lower()
+    for unit in units:
+        if unit.heading_path and unit.heading_path[0].strip().lower() == key:
+            unit.heading_path = unit.heading_path[1:]
+    return units
 
 
 def with_source(parsed: ParsedDocument, source: str) -> ParsedDocument:

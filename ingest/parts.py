@@ -13,7 +13,7 @@ AGENDA_RE = re.compile(r"^(?:agenda|a g e n d a|notice of meeting|summons to and
                        r"|agenda and notice of meeting)\s*$", re.IGNORECASE)
 REPORT_RE = re.compile(r"^(?:committee name|title of report|report title|report to)\s*:",
                        re.IGNORECASE)
-DECISION_RE = re.compile(r"(?:proposed\s+)?record of decision\b", re.IGNORECASE)
+DECISION_RE = re.compile(r"^.{0,60}\brecord of (?:the )?decision\s*$", re.IGNORECASE)
 
 
 def part_kind(text: str, following: str = "") -> str | None:

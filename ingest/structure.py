@@ -191,6 +191,11 @@ class Structurer:
         text = block.text
         heading = f"{block.label}. {text}" if "." not in block.label else f"{block.label} {text}"
         level = len(label.parts) or 1
+        short = len(text.split()) <= 15 and not text.endswith((".", ";", ","))
+        if short and following is not None and following.kind == "numbered" and \
+                parse_label(following.label).is_child_of(label):
+            self._heading(heading, level, "numbered")
+            return
         if heading_like(text) and not text.endswith((".", ":")) and len(text.split()) <= 14 \
                 and following is not None:
             if following.kind == "numbered" and parse_label(following.label).is_child_of(label):
@@ -221,6 +226,7 @@ class Structurer:
             return
         self._maybe_title_part(block.text)
         text = block.text
+        self._current_text_is_caps = text.isupper()
         if self.open is not None and (self._inside_list(following) or self.inherit and
                                       not self._is_heading(block, following)):
             self.open.pieces.append(text)
@@ -240,10 +246,12 @@ class Structurer:
             return
         self._unit("text", "", block.page, text)
 
+    _current_text_is_caps = False
+
     def _inside_list(self, following: Block | None) -> bool:
         """A sub-heading inside a numbered paragraph's list ("Breaking drug supply chains")."""
         return (following is not None and following.kind in ("bullet", "subitem")
-                and self.open is not None and self.open.label != ""
+                and not self._current_text_is_caps and self.open is not None and self.open.label != ""
                 and self.previous_kind in ("bullet", "subitem", "numbered", "text"))
 
     def _front_matter_run(self, block: Block) -> bool:
@@ -269,8 +277,9 @@ class Structurer:
             return True
         if not heading_like(text):
             return False
-        if self.inherit and text.endswith(":"):
-            return False  # a lead-in inside a minutes item
+        if text.endswith(":") and not text.isupper() and (
+                self.inherit or following.kind in ("bullet", "subitem")):
+            return False  # a lead-in to a list, or inside a minutes item
         prose_follows = following.kind == "text" and not heading_like(following.text)
         return not (text.endswith(".") and prose_follows)
 

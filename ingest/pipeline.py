@@ -1,0 +1,203 @@
+"""The ingestion job: find files, skip the unchanged, parse, embed and store whole documents."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from assistant.errors import ExtractionError, ScrutineerError
+from assistant.library import Library
+from assistant.settings import Settings, get_settings
+from ingest.chunk import CHUNKER_VERSION, document_id
+from ingest.formats import SUPPORTED_SUFFIXES
+from ingest.parse import content_hash, parse_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    status: str  # added | updated | unchanged | failed | removed | skipped
+    doc_id: str = ""
+    paragraphs: int = 0
+    reason: str = ""
+    image_only_pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """The outcome of one ingestion run."""
+
+    results: tuple[FileResult, ...] = ()
+    seconds: float = 0.0
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def paragraphs_written(self) -> int:
+        return sum(r.paragraphs for r in self.results if r.status in ("added", "updated"))
+
+    @property
+    def failed(self) -> tuple[FileResult, ...]:
+        return tuple(r for r in self.results if r.status == "failed")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was ingested or unchanged, 2 when some failed."""
+        return 2 if self.failed else 0
+
+
+class Progress(Protocol):
+    """Receives progress as the job runs (the CLI draws bars from it)."""
+
+    def files(self, total: int) -> None: ...
+
+    def file_started(self, path: Path, paragraphs: int) -> None: ...
+
+    def embedded(self, count: int) -> None: ...
+
+    def file_done(self, result: FileResult) -> None: ...
+
+
+class NoProgress:
+    """Progress that goes nowhere."""
+
+    def files(self, total: int) -> None:
+        pass
+
+    def file_started(self, path: Path, paragraphs: int) -> None:
+        pass
+
+    def embedded(self, count: int) -> None:
+        pass
+
+    def file_done(self, result: FileResult) -> None:
+        pass
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (folders searched recursively) and the results for what was skipped."""
+    files: list[Path] = []
+    skipped: list[FileResult] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                else:
+                    skipped.append(FileResult(str(child), "skipped",
+                                              reason=f"not a supported type ({child.suffix})"))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            skipped.append(FileResult(str(path), "failed", reason="no such file or folder"))
+    return list(dict.fromkeys(files)), skipped
+
+
+class Ingestor:
+    """Runs ingestion against one library."""
+
+    def __init__(self, library: Library, settings: Settings, progress: Progress) -> None:
+        self.library = library
+        self.settings = settings
+        self.progress = progress
+
+    def ingest_file(self, path: Path, force: bool = False) -> FileResult:
+        """Ingest one file; failures become a result, never an exception."""
+        try:
+            digest = content_hash(path)
+            doc_id = document_id(path)
+            existing = self.library.document(doc_id)
+            if existing is not None and not force and existing.content_hash == digest \
+                    and existing.chunker_version == CHUNKER_VERSION:
+                return FileResult(str(path), "unchanged", doc_id, existing.paragraph_count,
+                                  image_only_pages=existing.image_only_pages)
+            parsed = parse_file(path, self.settings.max_paragraph_chars, digest)
+            self.progress.file_started(path, len(parsed.paragraphs))
+            self.library.write_document(parsed.document, parsed.paragraphs, CHUNKER_VERSION,
+                                        self.progress.embedded)
+        except ExtractionError as exc:
+            return FileResult(str(path), "failed", reason=exc.reason)
+        except ScrutineerError:
+            raise
+        except Exception as exc:  # one bad file must not stop the job
+            log.debug("unexpected failure ingesting %s", path, exc_info=True)
+            return FileResult(str(path), "failed", reason=f"unexpected error: "
+                                                           f"{type(exc).__name__}: {exc}")
+        status = "updated" if existing is not None else "added"
+        return FileResult(str(path), status, doc_id, len(parsed.paragraphs),
+                          image_only_pages=parsed.document.image_only_pages)
+
+    def run(self, paths: Sequence[Path], force: bool = False) -> IngestSummary:
+        """Ingest every file under ``paths``."""
+        started = time.perf_counter()
+        files, results = discover(paths)
+        self.progress.files(len(files))
+        for result in results:
+            self.progress.file_done(result)
+        for path in files:
+            result = self.ingest_file(path, force)
+            results.append(result)
+            self.progress.file_done(result)
+        return _summary(results, started)
+
+
+def _summary(results: list[FileResult], started: float) -> IngestSummary:
+    return IngestSummary(tuple(results), time.perf_counter() - started,
+                         Counter(r.status for r in results))
+
+
+def ingest(
+    paths: Sequence[Path | str],
+    settings: Settings | None = None,
+    library: Library | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> IngestSummary:
+    """Ingest files and folders into the library; the package's entry point."""
+    settings = settings or get_settings()
+    library = library or Library(settings)
+    runner = Ingestor(library, settings, progress or NoProgress())
+    return runner.run([Path(p) for p in paths], force)
+
+
+def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
+    """Remove documents by their file path (the file itself may already be gone)."""
+    started = time.perf_counter()
+    results: list[FileResult] = []
+    known = {d.source: d for d in library.documents()}
+    for path in (Path(p) for p in paths):
+        doc_id = document_id(path)
+        if library.document(doc_id) is None:
+            matches = [d for s, d in known.items() if Path(s).name == path.name]
+            if len(matches) != 1:
+                results.append(FileResult(str(path), "failed", reason="not in the library"))
+                continue
+            doc_id = matches[0].doc_id
+        count = library.remove_document(doc_id)
+        results.append(FileResult(str(path), "removed", doc_id, count))
+    return _summary(results, started)
+
+
+def rebuild(
+    paths: Sequence[Path | str],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Drop the library and ingest again every document it held, plus ``paths``."""
+    settings = settings or get_settings()
+    old = Library(settings, check_model=False)
+    sources = [Path(d.source) for d in old.documents()]
+    old.clear()
+    library = Library(settings)
+    every = list(dict.fromkeys([*sources, *(Path(p).resolve() for p in paths)]))
+    return ingest(every, settings, library, progress)
