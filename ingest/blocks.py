@@ -189,7 +189,8 @@ class BlockBuilder:
             return True
         if not last.rstrip().endswith(TERMINAL):
             short = len(last) < 0.6 * self.width if self.paged else True
-            return not (current.lines == 1 and current.kind == "text" and heading_like(last)
+            titled = heading_like(current.text if current.kind == "numbered" else last)
+            return not (current.lines == 1 and current.kind in ("text", "numbered") and titled
                         and short)
         return self.paged and len(last) >= 0.8 * self.width
 

@@ -18,7 +18,7 @@ CHAR_MAP = {
     "\ufeff": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
     "\u2010": "-", "\u2011": "-", "\u2212": "-", "\t": "\t",
 }
-BULLET_CHARS = "•●▪■◦○‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e8\u2022\u25aa\u25cf\u2023"
+BULLET_CHARS = "\x7f•●▪■◦○‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e8\u2022\u25aa\u25cf\u2023"
 PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:-\s*\d+\s*-|page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|\d{1,4}"
     r"|\d+\s*\|\s*p\s*a\s*g\s*e|[ivxlc]{1,6})\s*$",
@@ -113,11 +113,24 @@ def _margin_drop(lines: list[str], margins: set[str], seen: set[str]) -> set[int
         if PAGE_NUMBER_RE.match(text) or STAMP_RE.match(text):
             drop.add(i)
         elif key in margins:
-            # keep the first occurrence of a title-like running header ("Appendix G")
-            if "#" in key or key in seen:
-                drop.add(i)
+            drop.add(i)
             seen.add(key)
     return drop
+
+
+def running_headers(raw: RawDocument) -> list[str]:
+    """Running header and footer texts as first printed ("Appendix G", "Cabinet – 14 March")."""
+    if not raw.paged:
+        return []
+    pages = [_page_lines(p) for p in raw.pages]
+    margins = repeated_margins(pages)
+    found: dict[str, str] = {}
+    for lines in pages:
+        for text in lines:
+            key = _key(text)
+            if key in margins and "#" not in key and key not in found:
+                found[key] = " ".join(text.split())
+    return list(found.values())
 
 
 def clean(raw: RawDocument) -> list[Line]:
@@ -127,10 +140,10 @@ def clean(raw: RawDocument) -> list[Line]:
     out: list[Line] = []
     seen: set[str] = set()
     for page, lines in zip(raw.pages, pages, strict=True):
-        if _is_blank_page(lines):
-            continue
         number = page.number if raw.paged else None
         drop = _margin_drop(lines, margins, seen) if raw.paged else set()
+        if _is_blank_page([t for i, t in enumerate(lines) if i not in drop]):
+            continue
         stamp = next((s for s in page.stamps if STAMP_RE.match(s)), "")
         stamp = stamp or next((lines[i].strip() for i in drop if STAMP_RE.match(lines[i])), "")
         first = True

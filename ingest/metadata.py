@@ -202,8 +202,20 @@ def _only_councils(text: str) -> bool:
     return len(re.sub(r"\b(and|the)\b|[\W_]", "", rest, flags=re.IGNORECASE)) < 3
 
 
-def _doc_type(blocks: list[Block], parts: list[Part], title: str) -> str:
-    head = " ".join(b.text for b in blocks[:6]).lower()
+def _from_margins(margins: list[str], committee: str, meeting_date: str) -> tuple[str, str]:
+    """Committee and date from a running header such as "Council – Cabinet – 14 March 2024"."""
+    for text in margins:
+        for piece in re.split(r"\s+[–\-|]\s+", text):
+            if not committee and BODY_NAME_RE.search(piece) and not _only_councils(piece):
+                committee = piece.strip()
+            if not meeting_date and _date_only(piece):
+                meeting_date = find_date(piece) or ""
+    return committee, meeting_date
+
+
+def _doc_type(blocks: list[Block], parts: list[Part], title: str,
+              margins: list[str] | None = None) -> str:
+    head = " ".join([*(margins or [])[:1], *(b.text for b in blocks[:6])]).lower()
     kinds = {p.kind for p in parts}
     if len(parts) >= 2 and len(kinds | {"x"}) >= 3 or "stamp" in kinds and len(parts) >= 2:
         return "agenda pack"
@@ -247,16 +259,23 @@ def _title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
     return ""
 
 
-def read_metadata(blocks: list[Block], parts: list[Part]) -> tuple[str, DocumentMeta]:
-    """The document's title and metadata, as far as it states them."""
+def read_metadata(blocks: list[Block], parts: list[Part],
+                  margins: list[str] | None = None) -> tuple[str, DocumentMeta]:
+    """The document's title and metadata, as far as it states them. ``margins`` are running
+    header and footer texts, used only when the body does not say."""
     found = fields(blocks)
+    margins = margins or []
     committee, committee_date = _committee(found, blocks)
     date_field = _first(found, "date", TOP) or _first(found, "date")
     meeting_date = committee_date or (
         find_date(date_field.value, allow_month_only=True) or "" if date_field else "")
     council = _councils(blocks)
+    if margins and not (committee and meeting_date):
+        committee, meeting_date = _from_margins(margins, committee, meeting_date)
     classification, exempt = _classification(found, blocks)
     title = _title(found, blocks, {committee, council})
+    if not title and margins and not BODY_NAME_RE.search(margins[0]):
+        title = smart_title(margins[0])
     if not title and parts and parts[0].kind == "minutes":
         title = parts[0].title
     meta = DocumentMeta(
@@ -265,7 +284,7 @@ def read_metadata(blocks: list[Block], parts: list[Part]) -> tuple[str, Document
         meeting_date=meeting_date,
         report_ref=_ref(found),
         author=_author(found),
-        doc_type=_doc_type(blocks, parts, title),
+        doc_type=_doc_type(blocks, parts, title, margins),
         classification=classification,
         exempt=exempt,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.documents import Document, Paragraph
 from ingest.blocks import build_blocks
 from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
-from ingest.clean import clean
+from ingest.clean import clean, running_headers
 from ingest.formats import extract, read_bytes
 from ingest.layout import tabulate
 from ingest.metadata import read_metadata
@@ -37,7 +37,11 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> 
     lines = tabulate(clean(raw)) if raw.paged else clean(raw)
     blocks = build_blocks(lines, raw.paged)
     units, parts = structure(blocks)
-    title, meta = read_metadata(blocks, parts)
+    title, meta = read_metadata(blocks, parts, running_headers(raw))
+    if len(parts) == 1:  # one part is the document itself, not a pack
+        parts = []
+        for unit in units:
+            unit.part_title = ""
     doc_id = document_id(path)
     units = drop_title_headings(units, title)
     paragraphs = to_paragraphs(doc_id, units, max_chars)

@@ -105,6 +105,10 @@ def table_rows(rows: list[tuple[int | None, list[str]]]) -> list[TableRow]:
     if _is_header(rows[0][1]):
         header = (rows[0][1] + [""] * width)[:width]
         body = [r for r in rows[1:] if _norm(r[1]) != _norm(header)]
+        while body and not body[0][1][0] and len([c for c in body[0][1] if c]) <= 2 and \
+                all(len(c) <= 20 for c in body[0][1]):
+            extra = (body.pop(0)[1] + [""] * width)[:width]
+            header = [f"{h} {e}".strip() for h, e in zip(header, extra, strict=True)]
     merger = RowMerger(width, _has_group_column(body))
     for page, cells in body:
         merger.feed(page, cells)

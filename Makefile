@@ -1,0 +1,42 @@
+# Scrutineer: `make run` sets everything up and starts the assistant; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test install install-test lint samples ingest-samples bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, pinned to the CPU build: a plain `torch` pulls gigabytes of CUDA packages.
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest-samples: install
+	$(BIN)/scrutineer ingest samples/library
+
+run: ingest-samples
+	$(BIN)/scrutineer ask
+
+test: install
+	$(BIN)/ruff check assistant ingest ui eval tests samples
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check assistant ingest ui eval tests samples
+
+samples: install
+	$(BIN)/python -m samples.generate
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
