@@ -110,7 +110,7 @@ class BlockBuilder:
 
     def _feed(self, line: Line) -> None:
         if line.blank:
-            self.gap = True
+            self.gap = self.gap or not line.page_break
             return
         raw = line.text
         if line.stamp:
@@ -179,7 +179,9 @@ class BlockBuilder:
         assert current is not None
         if current.kind in ("heading", "table", "stamp"):
             return False
-        lower = text[:1].islower() or text[:1] in ",;)]%&"
+        long_last = len(current.last) >= (0.6 * self.width if self.paged else 60)
+        lower = text[:1].islower() or text[:1] in ",;)]%&" or \
+            text[:1].isdigit() and long_last
         if self.gap:
             return lower and not self._terminated(current)
         if lower:

@@ -65,6 +65,18 @@ def _balance(parts: list[str], limit: int) -> list[str]:
     return parts
 
 
+def _split_unit(unit: Unit, limit: int) -> list[str]:
+    """A long table row repeats its key cells (priority, action, lead) in every part."""
+    text = unit.text
+    if unit.kind != "table_row" or len(text) <= limit or "\n" not in text:
+        return split_text(text, limit)
+    keys, _, body = text.rpartition("\n")
+    name, sep, value = body.partition(": ")
+    prefix = f"{keys}\n{name}{sep}" if sep else f"{keys}\n"
+    value = value if sep else body
+    return [prefix + part for part in split_text(value, max(limit - len(prefix), limit // 3))]
+
+
 def to_paragraphs(doc_id: str, units: list[Unit], max_chars: int) -> list[Paragraph]:
     """Paragraphs with ids that stay the same when the same file is ingested again."""
     seen: Counter[str] = Counter()
@@ -73,7 +85,7 @@ def to_paragraphs(doc_id: str, units: list[Unit], max_chars: int) -> list[Paragr
         base = unit.label or f"u{index}"
         seen[base] += 1
         key = base if seen[base] == 1 else f"{base}@{seen[base]}"
-        texts = split_text(unit.text, max_chars)
+        texts = _split_unit(unit, max_chars)
         for part, text in enumerate(texts, start=1):
             suffix = f"~{part}" if len(texts) > 1 else ""
             paragraphs.append(

@@ -41,6 +41,7 @@ class Line:
     indent: int = 0
     heading_level: int = 0  # from Markdown '#' or Word heading styles
     stamp: str = ""  # "Agenda Item 7" when a part of an agenda pack starts on this page
+    page_break: bool = False  # the blank line that ends a page (not a paragraph break)
 
     @property
     def blank(self) -> bool:
@@ -152,7 +153,7 @@ def clean(raw: RawDocument) -> list[Line]:
                 continue
             out.append(_make_line(text, number, stamp if first else ""))
             first = False
-        out.append(Line("", number))
+        out.append(Line("", number, page_break=raw.paged))
     return out
 
 

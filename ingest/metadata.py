@@ -41,6 +41,7 @@ EXEMPT_RE = re.compile(r"^(?:exempt|not for publication|confidential|restricted|
                        r"|\bcontains? exempt information\b", re.IGNORECASE)
 NOT_EXEMPT_RE = re.compile(r"\b(?:does not|do not|doesn't) contain (?:any )?exempt information\b"
                            r"|\bnon-exempt\b", re.IGNORECASE)
+GENERIC_BODIES = {"cabinet", "council", "executive", "board", "panel", "committee"}
 SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "with", "by", "at", "or"}
 
 
@@ -55,7 +56,7 @@ class Field:
 
 def smart_title(text: str) -> str:
     """Title-case ALL-CAPS text, keeping acronyms in brackets and small words lower."""
-    if not text.isupper() or len(text.split()) == 1:
+    if not text.isupper() or len(text.split()) == 1 and text.lower() not in GENERIC_BODIES:
         return text
     words = []
     for i, word in enumerate(text.split()):
@@ -143,11 +144,13 @@ def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
         name = re.split(r"\s*[,–\-]\s*(?=\w+day|\d)", value)[0].strip() if when else value
         if BODY_RE.search(name) or item.key != "to":
             return smart_title(name.rstrip(" ,.-–")), when or ""
+    for block in blocks[:TOP]:
+        match = re.search(r"minutes of (?:a|the) meeting of (?:the )?(.+?) held\b", block.text,
+                          re.IGNORECASE)
+        if match:
+            return smart_title(match.group(1)), find_date(block.text) or ""
     for index, block in enumerate(blocks[:TOP]):
         text = block.text
-        match = re.search(r"minutes of (?:a|the) meeting of (?:the )?(.+?) held\b", text, re.I)
-        if match:
-            return smart_title(match.group(1)), find_date(text) or ""
         nxt = blocks[index + 1].text if index + 1 < len(blocks) else ""
         if block.kind == "text" and len(text) < 90 and BODY_NAME_RE.search(text) and \
                 not _only_councils(text) and \
@@ -216,8 +219,9 @@ def _from_margins(margins: list[str], committee: str, meeting_date: str) -> tupl
 def _doc_type(blocks: list[Block], parts: list[Part], title: str,
               margins: list[str] | None = None) -> str:
     head = " ".join([*(margins or [])[:1], *(b.text for b in blocks[:6])]).lower()
+    top = " ".join([*(margins or [])[:1], *(b.text for b in blocks[:2])]).lower()
     kinds = {p.kind for p in parts}
-    if len(parts) >= 2 and len(kinds | {"x"}) >= 3 or "stamp" in kinds and len(parts) >= 2:
+    if len(parts) >= 2 and len(kinds | {"x"}) >= 3 or any(b.kind == "stamp" for b in blocks):
         return "agenda pack"
     if "record of decision" in head or "decision notice" in head:
         return "decision record"
@@ -225,9 +229,9 @@ def _doc_type(blocks: list[Block], parts: list[Part], title: str,
         return "minutes"
     if parts and parts[0].kind == "agenda" or re.match(r"^(summons to and )?agenda\b", head):
         return "agenda"
-    if re.match(r"^(appendix|annex)\b", head):
+    if re.match(r"^(appendix|annex)\b", top):
         return "appendix"
-    if "impact assessment" in head or "eqia" in head:
+    if "impact assessment" in top or "eqia" in top:
         return "assessment"
     if re.search(r"decision report|purpose of (this )?report|report number|title of report|"
                  r"subject:|decision (?:number|no)|report of the|recommended:", head):

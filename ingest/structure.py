@@ -70,6 +70,7 @@ class Structurer:
     _was_heading = False
 
     _front = False
+    _nested = False  # the last heading was nested under the heading right before it
 
     def _dispatch(self, block: Block, following: Block | None) -> None:
         self._was_heading = False
@@ -158,8 +159,10 @@ class Structurer:
         strong = bool(STRONG_HEADING_RE.match(text)) or text.isupper()
         fixed = [h for h in self.headings if h[2] in ("numbered", "markdown")]
         base = fixed[-1][0] if fixed else 0
-        if self.previous_kind == "heading" and self.headings:
+        if self.previous_kind == "heading" and self.headings and not self._nested:
+            self._nested = True
             return self.headings[-1][0] + 1
+        self._nested = False
         if strong:
             return base + 1
         plain = [h for h in self.headings if h[2] == "plain" and h[0] > base]
@@ -259,8 +262,8 @@ class Structurer:
         index = self.blocks.index(block)
         run = 0
         for other in self.blocks[max(0, index - 2): index + 3]:
-            single = other.kind == "text" and other.lines == 1 and len(other.text) < 70 \
-                and not other.text.endswith(".")
+            single = other.kind == "text" and other.lines <= 2 and len(other.text) < 100 \
+                and not other.text.endswith(".") and not STRONG_HEADING_RE.match(other.text)
             run = run + 1 if single else 0
             if run >= 3:
                 return not STRONG_HEADING_RE.match(block.text)

@@ -1,0 +1,22 @@
+"""Small helpers for tests: parse a file once and look paragraphs up by label or text."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from assistant.documents import Paragraph
+from ingest.parse import ParsedDocument, parse_file
+
+
+@cache
+def parsed(path: Path) -> ParsedDocument:
+    return parse_file(path)
+
+
+def by_label(doc: ParsedDocument, label: str) -> list[Paragraph]:
+    return [p for p in doc.paragraphs if p.label == label]
+
+
+def containing(doc: ParsedDocument, text: str) -> list[Paragraph]:
+    return [p for p in doc.paragraphs if text in p.text]
