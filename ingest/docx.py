@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ExtractionError
+from ingest.formats import sniff
 from ingest.pages import PageText, RawDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -134,6 +135,11 @@ def _breaks_page(block: Any) -> bool:
 
 def extract_docx(path: Path) -> RawDocument:
     """Headings, numbered paragraphs, bullets and tables of a .docx, page by page."""
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as handle:
+            kind = sniff(handle.read(1024))
+        raise ExtractionError(str(path), f"not a readable Word document (the file looks like "
+                                         f"{kind}; renamed?)")
     try:
         import docx
 

@@ -11,12 +11,29 @@ from ingest.pages import PageText, RawDocument
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 
 
+def sniff(head: bytes) -> str:
+    """What a file's first bytes suggest it really is, for "renamed?" messages."""
+    if head.startswith(b"PK"):
+        return "a ZIP or Office file"
+    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Word/Excel file"
+    if head[:1] in (b"\xff", b"\x89") or head.startswith(b"GIF"):
+        return "an image"
+    return "text or another format"
+
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, with unreadable files turned into one clear reason."""
     try:
         return path.read_bytes()
     except PermissionError as exc:
         raise ExtractionError(str(path), "cannot read the file: permission denied") from exc
+    except FileNotFoundError as exc:
+        why = "it is a broken link" if path.is_symlink() else "it no longer exists"
+        raise ExtractionError(str(path), f"cannot read the file: {why}") from exc
     except IsADirectoryError as exc:
         raise ExtractionError(str(path), "is a directory, not a file") from exc
     except OSError as exc:
@@ -53,6 +70,10 @@ def extract(path: Path) -> RawDocument:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise ExtractionError(str(path), f"unsupported file type {suffix or '(none)'} "
                                          f"(supported: {supported})")
+    if path.is_symlink() and not path.exists():
+        raise ExtractionError(str(path), "cannot read the file: it is a broken link")
+    if path.is_dir():
+        raise ExtractionError(str(path), "is a folder with a file extension, not a file")
     if not os.access(path, os.R_OK):
         raise ExtractionError(str(path), "cannot read the file: permission denied")
     if suffix == ".pdf":

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ExtractionError
+from ingest.formats import sniff
 from ingest.pages import PageText, RawDocument
 
 log = logging.getLogger(__name__)
 
 OCR_HINT = "OCR is not done: run the file through OCR (e.g. `ocrmypdf in.pdf out.pdf`) first"
+IMAGE_PAGE_LETTERS = 60  # a page with images and less text than this is a scan or a chart
 STAMP_RE = re.compile(r"^\s*(Agenda Item\s+\d+[A-Za-z]?|Page\s+\d+)\s*$", re.IGNORECASE)
 
 
@@ -25,22 +27,10 @@ def _check_bytes(path: Path) -> None:
         handle.seek(max(0, size - 2048))
         tail = handle.read()
     if b"%PDF-" not in head:
-        kind = _sniff(head)
+        kind = sniff(head)
         raise ExtractionError(str(path), f"not a PDF (the file looks like {kind}; renamed?)")
     if b"%%EOF" not in tail:
         raise ExtractionError(str(path), "truncated or damaged PDF (no end-of-file marker)")
-
-
-def _sniff(head: bytes) -> str:
-    if head.startswith(b"PK"):
-        return "a ZIP or Office file"
-    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return "an HTML page"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Word/Excel file"
-    if head[:1] in (b"\xff", b"\x89") or head.startswith(b"GIF"):
-        return "an image"
-    return "text or another format"
 
 
 def _open(path: Path) -> Any:
@@ -79,6 +69,14 @@ def _has_images(resources: Any, depth: int = 0) -> bool:
     return False
 
 
+def _has_forms(resources: Any) -> bool:
+    try:
+        xobjects = (resources or {}).get("/XObject") or {}
+        return any(ref.get_object().get("/Subtype") == "/Form" for ref in xobjects.values())
+    except Exception:
+        return True
+
+
 def _page_text(page: Any) -> tuple[str, list[str]]:
     """Layout text of a page, falling back to plain text when layout loses content.
 
@@ -88,6 +86,8 @@ def _page_text(page: Any) -> tuple[str, list[str]]:
         layout = page.extract_text(extraction_mode="layout") or ""
     except Exception:  # layout mode is stricter about odd fonts; plain mode copes
         layout = ""
+    if layout.strip() and not _has_forms(page.get("/Resources")):
+        return layout, []  # layout mode only misses text drawn inside form XObjects
     plain = page.extract_text() or ""
     stamps = [line.strip() for line in plain.splitlines() if STAMP_RE.match(line)]
     if len(_letters(layout)) >= 0.8 * len(_letters(plain)):
@@ -110,10 +110,10 @@ def extract_pdf(path: Path) -> RawDocument:
             text, stamps = _page_text(page)
         except Exception as exc:
             raise ExtractionError(str(path), f"page {number} cannot be read ({exc})") from exc
-        if not _letters(text) and _has_images(page.get("/Resources")):
+        if len(_letters(text)) < IMAGE_PAGE_LETTERS and _has_images(page.get("/Resources")):
             image_only.append(number)
         pages.append(PageText(number=number, text=text, stamps=tuple(stamps)))
-    if not any(_letters(p.text) for p in pages):
+    if len(image_only) == len(pages) or not any(_letters(p.text) for p in pages):
         if image_only:
             raise ExtractionError(str(path), f"image-only PDF (scanned pages, no text); {OCR_HINT}")
         raise ExtractionError(str(path), "no text found in the PDF")

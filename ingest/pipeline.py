@@ -88,7 +88,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     skipped: list[FileResult] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:

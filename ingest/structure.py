@@ -65,7 +65,7 @@ class Structurer:
             self.previous_kind = "heading" if self._was_heading else (
                 "front" if self._front else block.kind)
         self._close()
-        return [u for u in self.units if u.text.strip()], self.parts
+        return [u for u in self.units if re.search(r"\w\w", u.text)], self.parts
 
     _was_heading = False
 
