@@ -29,11 +29,11 @@ run: ingest-samples
 	$(BIN)/scrutineer ask
 
 test: install
-	$(BIN)/ruff check assistant ingest ui eval tests samples
+	$(BIN)/ruff check assistant ingest ui eval tests samples scripts
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check assistant ingest ui eval tests samples
+	$(BIN)/ruff check assistant ingest ui eval tests samples scripts
 
 samples: install
 	$(BIN)/python -m samples.generate

@@ -84,7 +84,8 @@ def document_metadata(document: Document) -> dict[str, Any]:
 
 def document_from_chroma(meta: dict[str, Any]) -> Document:
     """Rebuild a document record from what Chroma returns."""
-    meta_fields = {name: meta.get(name, default) for name, default in asdict(DocumentMeta()).items()}
+    defaults = asdict(DocumentMeta()).items()
+    meta_fields = {name: meta.get(name, default) for name, default in defaults}
     pages_text = str(meta.get("image_only_pages", ""))
     parts_text = str(meta.get("parts_text", ""))
     return Document(

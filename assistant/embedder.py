@@ -8,6 +8,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from assistant.errors import ModelUnavailableError
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
@@ -49,7 +50,7 @@ def packaged_model_path() -> str:
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model, by name or local path, loaded offline on first use."""
 
-    _cache: dict[tuple[str, str], object] = {}
+    _cache: ClassVar[dict[tuple[str, str], object]] = {}
     _lock = threading.Lock()
 
     def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
@@ -62,14 +63,14 @@ class SentenceTransformerEmbedder(Embedder):
             return packaged_model_path()
         return self.name
 
-    def _model(self):  # noqa: ANN202 - SentenceTransformer is imported lazily
+    def _model(self):
         key = (self.name, self.device)
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = self._load()
             return self._cache[key]
 
-    def _load(self):  # noqa: ANN202
+    def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -67,17 +67,18 @@ def heading_like(text: str) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit()) or re.search(r"[a-z]\. [A-Z]", text):
         return False
-    if text.endswith(":") or text.isupper() or len(words) <= 6 and not text.endswith("."):
+    if text.endswith(":") or text.isupper() or (len(words) <= 6 and not text.endswith(".")):
         return True
     significant = [w for w in words if w.lower().strip("(),") not in STOPWORDS and len(w) > 2]
     capitals = sum(1 for w in significant if w.strip("(")[:1].isupper())
-    return bool(significant) and capitals / len(significant) >= (0.75 if text.endswith(".") else 0.5)
+    needed = 0.75 if text.endswith(".") else 0.5
+    return bool(significant) and capitals / len(significant) >= needed
 
 
 def is_table_line(text: str) -> bool:
     """Tab-separated (or Markdown pipe) rows of a table."""
-    return "\t" in text.strip("\t ") or "\t" in text and text.startswith("\t") or \
-        text.startswith("|") and text.count("|") >= 2
+    return "\t" in text.strip("\t ") or ("\t" in text and text.startswith("\t")) or \
+        (text.startswith("|") and text.count("|") >= 2)
 
 
 def table_cells(text: str) -> list[str]:
@@ -181,7 +182,7 @@ class BlockBuilder:
             return False
         long_last = len(current.last) >= (0.6 * self.width if self.paged else 60)
         lower = text[:1].islower() or text[:1] in ",;)]%&" or \
-            text[:1].isdigit() and long_last
+            (text[:1].isdigit() and long_last)
         if self.gap:
             return lower and not self._terminated(current)
         if lower:

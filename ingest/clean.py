@@ -18,7 +18,8 @@ CHAR_MAP = {
     "\ufeff": "", "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
     "\u2010": "-", "\u2011": "-", "\u2212": "-", "\t": "\t",
 }
-BULLET_CHARS = "\x7f•●▪■◦○‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e8\u2022\u25aa\u25cf\u2023"
+BULLET_CHARS = ("\x7f•●▪■◦○‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e8"
+                "\u2022\u25aa\u25cf\u2023")
 PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:-\s*\d+\s*-|page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|\d{1,4}"
     r"|\d+\s*\|\s*p\s*a\s*g\s*e|[ivxlc]{1,6})\s*$",
@@ -149,7 +150,7 @@ def clean(raw: RawDocument) -> list[Line]:
         stamp = stamp or next((lines[i].strip() for i in drop if STAMP_RE.match(lines[i])), "")
         first = True
         for i, text in enumerate(lines):
-            if i in drop or not raw.paged and BLANK_PAGE_RE.fullmatch(text.strip()):
+            if i in drop or (not raw.paged and BLANK_PAGE_RE.fullmatch(text.strip())):
                 continue
             out.append(_make_line(text, number, stamp if first else ""))
             first = False

@@ -56,7 +56,7 @@ class Field:
 
 def smart_title(text: str) -> str:
     """Title-case ALL-CAPS text, keeping acronyms in brackets and small words lower."""
-    if not text.isupper() or len(text.split()) == 1 and text.lower() not in GENERIC_BODIES:
+    if not text.isupper() or (len(text.split()) == 1 and text.lower() not in GENERIC_BODIES):
         return text
     words = []
     for i, word in enumerate(text.split()):
@@ -221,13 +221,13 @@ def _doc_type(blocks: list[Block], parts: list[Part], title: str,
     head = " ".join([*(margins or [])[:1], *(b.text for b in blocks[:6])]).lower()
     top = " ".join([*(margins or [])[:1], *(b.text for b in blocks[:2])]).lower()
     kinds = {p.kind for p in parts}
-    if len(parts) >= 2 and len(kinds | {"x"}) >= 3 or any(b.kind == "stamp" for b in blocks):
+    if (len(parts) >= 2 and len(kinds | {"x"}) >= 3) or any(b.kind == "stamp" for b in blocks):
         return "agenda pack"
     if "record of decision" in head or "decision notice" in head:
         return "decision record"
-    if re.search(r"\bminutes\b", head) or parts and parts[0].kind == "minutes":
+    if re.search(r"\bminutes\b", head) or (parts and parts[0].kind == "minutes"):
         return "minutes"
-    if parts and parts[0].kind == "agenda" or re.match(r"^(summons to and )?agenda\b", head):
+    if (parts and parts[0].kind == "agenda") or re.match(r"^(summons to and )?agenda\b", head):
         return "agenda"
     if re.match(r"^(appendix|annex)\b", top):
         return "appendix"
@@ -253,12 +253,12 @@ def _title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
         return smart_title(item.value)[:200]
     for block in blocks[:15]:
         text = block.text
-        if block.kind not in ("text", "heading") or text in skip or find_date(text) and \
-                len(text) < 40 or _only_councils(text) or re.match(r"^[\w /()]{2,30}:\s*\S", text):
+        if block.kind not in ("text", "heading") or text in skip or (find_date(text) and \
+                len(text) < 40) or _only_councils(text) or re.match(r"^[\w /()]{2,30}:\s*\S", text):
             continue
         if re.match(r"^(decision report|report|agenda|minutes|from|to|page)\b", text, re.I):
             continue
-        if heading_like(text) or text.isupper() and len(text) < 160:
+        if heading_like(text) or (text.isupper() and len(text) < 160):
             return smart_title(text.rstrip(":"))
     return ""
 

@@ -62,7 +62,8 @@ def _has_images(resources: Any, depth: int = 0) -> bool:
             subtype = xobject.get("/Subtype")
             if subtype == "/Image":
                 return True
-            if subtype == "/Form" and depth < 3 and _has_images(xobject.get("/Resources"), depth + 1):
+            inner = xobject.get("/Resources")
+            if subtype == "/Form" and depth < 3 and _has_images(inner, depth + 1):
                 return True
     except Exception:  # a damaged resource dictionary is not worth failing the page for
         return False

@@ -230,8 +230,8 @@ class Structurer:
         self._maybe_title_part(block.text)
         text = block.text
         self._current_text_is_caps = text.isupper()
-        if self.open is not None and (self._inside_list(following) or self.inherit and
-                                      not self._is_heading(block, following)):
+        if self.open is not None and (self._inside_list(following) or (self.inherit and
+                                      not self._is_heading(block, following))):
             self.open.pieces.append(text)
             return
         if self._front_matter_run(block):
@@ -254,7 +254,8 @@ class Structurer:
     def _inside_list(self, following: Block | None) -> bool:
         """A sub-heading inside a numbered paragraph's list ("Breaking drug supply chains")."""
         return (following is not None and following.kind in ("bullet", "subitem")
-                and not self._current_text_is_caps and self.open is not None and self.open.label != ""
+                and not self._current_text_is_caps and self.open is not None
+                and self.open.label != ""
                 and self.previous_kind in ("bullet", "subitem", "numbered", "text"))
 
     def _front_matter_run(self, block: Block) -> bool:
@@ -301,7 +302,8 @@ class Structurer:
         rows = table_rows(block.rows)
         if not rows:
             return
-        if sum(r.length for r in rows) / len(rows) >= SMALL_ROW:
+        average = sum(r.length for r in rows) / len(rows)
+        if average >= SMALL_ROW or (len(rows[0].cells) >= 3 and average >= SMALL_ROW / 2.5):
             for row in rows:
                 self.units.append(Unit("table_row", "", row.page, self.path, self.part,
                                        [row.text]))

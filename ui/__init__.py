@@ -1,0 +1,1 @@
+"""User-facing edges: the `scrutineer` command line (and, later, the Streamlit app)."""
