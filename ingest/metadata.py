@@ -17,6 +17,9 @@ COUNCIL_RE = re.compile(
     r"\b((?:London Borough of|Royal Borough of|City of)\s+[A-Z][\w'\-]+(?:\s+(?:and|upon|on)?"
     r"\s*[A-Z][\w'\-]+)*|(?:[A-Z][\w'\-]+\s+){1,4}?(?:County|District|Borough|City|Metropolitan"
     r" Borough|Town|Parish|Unitary)\s+Council)\b")
+PLAIN_COUNCIL_RE = re.compile(r"\b(?!(?:County|City|Borough|District|Town|Parish|Full|The|This|"
+                              r"Each|Every|Local|Cabinet)\b)([A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+)?"
+                              r" Council)\b")
 CAPS_COUNCIL_RE = re.compile(r"\b((?:[A-Z][A-Z'\-]+\s+){1,4}?(?:COUNTY|DISTRICT|BOROUGH|CITY)"
                              r"\s+COUNCIL)\b")
 BODY_RE = re.compile(r"\b(committee|cabinet|council|panel|board|executive|scrutiny|partnership|"
@@ -125,7 +128,8 @@ def _councils(blocks: list[Block]) -> str:
     top = [b.text for b in blocks[:12] if b.kind != "table"]
     for text in top:
         caps = CAPS_COUNCIL_RE.findall(text)
-        names = caps or (COUNCIL_RE.findall(text) if len(text) < 120 else [])
+        names = caps or (COUNCIL_RE.findall(text) or PLAIN_COUNCIL_RE.findall(text)
+                         if len(text) < 120 else [])
         if names:
             return "; ".join(dict.fromkeys(smart_title(n.strip()) for n in names))
     counts = Counter(
@@ -201,7 +205,7 @@ def _classification(found: list[Field], blocks: list[Block]) -> tuple[str, bool]
 
 
 def _only_councils(text: str) -> bool:
-    rest = CAPS_COUNCIL_RE.sub("", COUNCIL_RE.sub("", text))
+    rest = PLAIN_COUNCIL_RE.sub("", CAPS_COUNCIL_RE.sub("", COUNCIL_RE.sub("", text)))
     return len(re.sub(r"\b(and|the)\b|[\W_]", "", rest, flags=re.IGNORECASE)) < 3
 
 
