@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant.documents import DocumentMeta
 from ingest.blocks import Block, heading_like
-from ingest.dates import find_date
+from ingest.dates import DAY_MONTH_YEAR, find_date, readable
 from ingest.structure import Part
 
 TOP = 40  # front matter lives in the first blocks
@@ -39,7 +39,10 @@ FIELDS = {
                        "exempt"),
     "title": ("title of report", "report title", "title of decision", "subject", "title"),
 }
-ALL_KEYS = {key for keys in FIELDS.values() for key in keys} - {"to", "date", "status", "title"}
+KNOWN_KEYS = {key for keys in FIELDS.values() for key in keys}
+ALL_KEYS = KNOWN_KEYS - {"to", "date", "status", "title"}
+KEY_ONLY_RE = re.compile(r"(?:[A-Za-z][A-Za-z /()]{1,30}:\s*)+")
+REF_SEARCH_RE = re.compile(r"\b(\d{2}/\d{3,5}|[A-Z]{2,6}/\d{1,4}/\d{1,4}|[A-Z]{2,6}/\d{2,4})\b")
 EXEMPT_RE = re.compile(r"^(?:exempt|not for publication|confidential|restricted|part (?:ii|2))\b"
                        r"|\bcontains? exempt information\b", re.IGNORECASE)
 NOT_EXEMPT_RE = re.compile(r"\b(?:does not|do not|doesn't) contain (?:any )?exempt information\b"
@@ -99,21 +102,27 @@ def fields(blocks: list[Block]) -> list[Field]:
     statements = _statements(blocks)
     found: list[Field] = []
     for position, (index, text) in enumerate(statements):
-        bare = text.strip().rstrip(":").strip().lower()
-        if bare in ALL_KEYS and position + 1 < len(statements):
-            found.append(Field(bare, statements[position + 1][1], index))
+        following = statements[position + 1][1] if position + 1 < len(statements) else ""
+        bare = text.strip().rstrip(":").split("/")[-1].strip().lower()
+        if bare in ALL_KEYS and following:
+            found.append(Field(bare, _clean_value(following), index))
             continue
         for match in re.finditer(r"(?:^|\s{2,}|\t)([A-Za-z][A-Za-z /()]{1,30}?)\s*:\s*", text):
             key = match.group(1).strip().lower()
-            if not any(key in keys for keys in FIELDS.values()):
+            if key not in KNOWN_KEYS:
                 continue
-            rest = text[match.end():]
-            value = re.split(r"\s{2,}[A-Z][A-Za-z ]{1,30}:\s", rest)[0].strip()
-            if not value and position + 1 < len(statements):
-                value = statements[position + 1][1]
+            value = re.split(r"\s{2,}[A-Z][A-Za-z ]{1,30}:\s", text[match.end():])[0].strip()
+            if KEY_ONLY_RE.fullmatch(value):
+                value = ""  # two keys side by side ("DECISION TO BE TAKEN BY: DECISION NO:")
+            value = _clean_value(value or following)
             if value:
                 found.append(Field(key, value, index))
     return found
+
+
+def _clean_value(value: str) -> str:
+    """Drop a dangling key that a wrapped line pulled onto the end of a value."""
+    return re.sub(r"\s+[A-Z][A-Za-z ()]{0,30}:$", "", value.strip()).strip()
 
 
 def _first(found: list[Field], kind: str, limit: int = 10_000) -> Field | None:
@@ -143,9 +152,12 @@ def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
     """The committee and, when printed beside it, the meeting date."""
     item = _first(found, "committee", TOP) or _first(found, "committee")
     if item is not None:
-        value = item.value
+        value = re.sub(r"^all members of (?:the )?", "", item.value, flags=re.IGNORECASE)
+        value = REF_SEARCH_RE.split(value)[0].strip() or value
         when = find_date(value)
-        name = re.split(r"\s*[,–\-]\s*(?=\w+day|\d)", value)[0].strip() if when else value
+        dated = DAY_MONTH_YEAR.search(value)
+        name = value[: dated.start()] if dated else value
+        name = re.sub(r"[\s,–\-]*(?:\w+day)?[\s,–\-]*$", "", name).strip() or value
         if BODY_RE.search(name) or item.key != "to":
             return smart_title(name.rstrip(" ,.-–")), when or ""
     for block in blocks[:TOP]:
@@ -171,7 +183,7 @@ def _ref(found: list[Field]) -> str:
     for key in FIELDS["ref"]:
         for item in found:
             if item.key == key:
-                match = REF_VALUE_RE.match(item.value.strip())
+                match = REF_VALUE_RE.match(item.value.strip()) or REF_SEARCH_RE.search(item.value)
                 if match and any(ch.isdigit() for ch in match.group(1)):
                     return match.group(1).strip()
     return ""
@@ -267,6 +279,42 @@ def _title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
     return ""
 
 
+def _appendix_title(title: str, margins: list[str], stated: bool) -> str:
+    """An appendix names itself in its running header ("Appendix G", "APPENDIX B - CAPITAL
+    INVESTMENT SUMMARY"); join that with the title found in the body."""
+    if not margins:
+        return title
+    header = margins[0]
+    match = re.match(r"^((?:appendix|annex)\s+\w{1,2})\b[\s:.\-–—]*(.*)$", header, re.I)
+    if match is None:
+        return title or ("" if BODY_NAME_RE.search(header) else smart_title(header))
+    label, rest = smart_title(match.group(1)), match.group(2).strip()
+    if stated or title.lower().startswith(("appendix", "annex")):
+        return title
+    if rest and not title:
+        return smart_title(header)
+    if rest:
+        return f"{label} – {smart_title(rest)}"
+    return f"{label} – {title}" if title else label
+
+
+def _better_title(title: str, doc_type: str, committee: str, meeting_date: str,
+                  parts: list[Part]) -> str:
+    """Minutes titled only by their committee, and packs titled by a covering letter's
+    greeting, get a title from what the document says about its meeting."""
+    when = f" held on {readable(meeting_date)}" if meeting_date else ""
+    if doc_type == "minutes" and committee and title.lower() in ("", committee.lower()):
+        return f"Minutes of the {committee} meeting{when}"
+    if doc_type == "agenda pack" and (not title or title.lower().startswith("dear ")):
+        reports = [p.title.removeprefix("Report: ") for p in parts if p.title.startswith(
+            "Report: ")]
+        if reports:
+            return reports[0]
+        if committee:
+            return f"{committee} agenda pack{' for ' + readable(meeting_date) if when else ''}"
+    return title
+
+
 def read_metadata(blocks: list[Block], parts: list[Part],
                   margins: list[str] | None = None) -> tuple[str, DocumentMeta]:
     """The document's title and metadata, as far as it states them. ``margins`` are running
@@ -282,17 +330,18 @@ def read_metadata(blocks: list[Block], parts: list[Part],
         committee, meeting_date = _from_margins(margins, committee, meeting_date)
     classification, exempt = _classification(found, blocks)
     title = _title(found, blocks, {committee, council})
-    if not title and margins and not BODY_NAME_RE.search(margins[0]):
-        title = smart_title(margins[0])
+    title = _appendix_title(title, margins, _first(found, "title", TOP) is not None)
     if not title and parts and parts[0].kind == "minutes":
         title = parts[0].title
+    doc_type = _doc_type(blocks, parts, title, margins)
+    title = _better_title(title, doc_type, committee, meeting_date, parts)
     meta = DocumentMeta(
         council=council,
         committee=committee,
         meeting_date=meeting_date,
         report_ref=_ref(found),
         author=_author(found),
-        doc_type=_doc_type(blocks, parts, title, margins),
+        doc_type=doc_type,
         classification=classification,
         exempt=exempt,
     )
