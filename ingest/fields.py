@@ -1,4 +1,4 @@
-""""Key: value" statements in a document's front matter, and the patterns that name
+"""The "Key: value" statements of a document's front matter, and the patterns that name
 councils and committees."""
 
 from __future__ import annotations
