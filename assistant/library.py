@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlparse
 
 from assistant.chroma_adapter import (
     document_from_chroma,
@@ -20,48 +20,11 @@ from assistant.documents import Document, Paragraph, Passage
 from assistant.embedder import Embedder, get_embedder
 from assistant.errors import LibraryMismatchError, StoreUnavailableError
 from assistant.settings import Settings
+from assistant.store import REBUILD_COMMAND, Manifest, open_client
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int], None]
-REBUILD_COMMAND = "scrutineer ingest --rebuild"
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """How a library was built: recorded beside the store and checked on every open."""
-
-    embedding_model: str
-    dimension: int
-    chunker_version: str
-    updated_at: str = ""
-
-
-def open_client(settings: Settings) -> Any:
-    """A Chroma client: a server when ``SCRUTINEER_CHROMA_URL`` is set, else embedded."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    try:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
-            client = chromadb.HttpClient(
-                host=url.hostname or "localhost",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-            client.heartbeat()
-            return client
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-    except Exception as exc:
-        where = settings.chroma_url or str(settings.chroma_path)
-        raise StoreUnavailableError(
-            f"Cannot open the Chroma store at {where}: {exc}. Check that the server is running "
-            f"(`chroma run --path DIR --port PORT`) or unset SCRUTINEER_CHROMA_URL."
-        ) from exc
 
 
 class Library:
@@ -176,28 +139,50 @@ class Library:
         ]
         return sorted(paragraphs, key=lambda p: p.ordinal)
 
-    def search(self, query: str, k: int = 5, where: dict[str, Any] | None = None) -> list[Passage]:
-        """The ``k`` paragraphs nearest to ``query`` by embedding, best first."""
-        if self.paragraph_count() == 0:
+    def signature(self) -> str:
+        """Changes whenever any document is added, replaced or removed."""
+        found = self._documents.get(include=["metadatas"])
+        keys = sorted(f"{m['doc_id']}:{m.get('content_hash', '')}:{m.get('chunker_version', '')}"
+                      for m in found["metadatas"])
+        return hashlib.sha1("\n".join(keys).encode()).hexdigest()
+
+    def all_paragraphs(self, batch: int = 5000) -> list[Paragraph]:
+        """Every paragraph in the library (for building the lexical index)."""
+        out: list[Paragraph] = []
+        for offset in range(0, self.paragraph_count(), batch):
+            found = self._paragraphs.get(include=["documents", "metadatas"], limit=batch,
+                                         offset=offset)
+            out.extend(paragraph_from_chroma(i, t, m) for i, t, m in zip(
+                found["ids"], found["documents"], found["metadatas"], strict=True))
+        return out
+
+    def get_paragraphs(self, ids: Sequence[str]) -> list[Paragraph]:
+        """Paragraphs by id, in the order asked (missing ids are skipped)."""
+        if not ids:
             return []
-        found = self._paragraphs.query(
-            query_embeddings=[self.embedder.embed_one(query)],
-            n_results=k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        documents: dict[str, Document | None] = {}
-        passages = []
-        for pid, text, meta, distance in zip(found["ids"][0], found["documents"][0],
-                                              found["metadatas"][0], found["distances"][0],
-                                              strict=True):
-            paragraph = paragraph_from_chroma(pid, text, meta)
-            if paragraph.doc_id not in documents:
-                documents[paragraph.doc_id] = self.document(paragraph.doc_id)
-            document = documents[paragraph.doc_id]
-            if document is not None:
-                passages.append(Passage(paragraph, document, 1.0 - float(distance)))
-        return passages
+        found = self._paragraphs.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {i: paragraph_from_chroma(i, t, m) for i, t, m in zip(
+            found["ids"], found["documents"], found["metadatas"], strict=True)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def nearest(self, vector: list[float], k: int, doc_ids: Sequence[str] | None = None
+                ) -> list[tuple[Paragraph, float]]:
+        """The ``k`` paragraphs nearest ``vector`` (cosine similarity), optionally only from
+        some documents."""
+        if self.paragraph_count() == 0 or (doc_ids is not None and not doc_ids):
+            return []
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids is not None else None
+        found = self._paragraphs.query(query_embeddings=[vector], n_results=k, where=where,
+                                       include=["documents", "metadatas", "distances"])
+        return [(paragraph_from_chroma(i, t, m), 1.0 - float(d)) for i, t, m, d in zip(
+            found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0],
+            strict=True)]
+
+    def search(self, query: str, k: int = 5) -> list[Passage]:
+        """The ``k`` paragraphs nearest to ``query`` by embedding alone, best first."""
+        documents = {d.doc_id: d for d in self.documents()}
+        return [Passage(p, documents[p.doc_id], score) for p, score in
+                self.nearest(self.embedder.embed_one(query), k) if p.doc_id in documents]
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -1,0 +1,156 @@
+"""A BM25 index over the library's paragraphs (bm25s, saved without pickle), derived from the
+store and rebuilt whenever the library's content signature changes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+TOKEN_RE = re.compile(r"[a-z0-9£]+(?:[/.\-'’][a-z0-9]+)*")
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "does", "for",
+    "from", "had", "has", "have", "how", "in", "is", "it", "its", "of", "on", "or", "that",
+    "the", "their", "them", "there", "these", "they", "this", "to", "was", "were", "what",
+    "when", "where", "which", "who", "will", "with", "would", "about", "into", "than", "then",
+    "so", "such", "any", "all", "our", "we", "you", "your", "can", "could", "should", "may",
+))
+CHECK_EVERY = 5.0  # seconds between checks that the library has not changed underneath
+
+
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # pragma: no cover - a core dependency, but keep working without it
+        return None
+
+
+_STEMMER = _stemmer()
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed terms; references like "JOS/20/17" and "4.29" stay whole too."""
+    tokens: list[str] = []
+    for match in TOKEN_RE.finditer(text.lower().replace("’", "'")):
+        token = match.group()
+        if re.search(r"[/.\-']", token):
+            tokens.append(token)
+            tokens.extend(p for p in re.split(r"[/.\-']", token) if p and p not in STOPWORDS)
+        elif token not in STOPWORDS:
+            tokens.append(token)
+    if _STEMMER is None:
+        return tokens
+    return [t if not t.isalpha() else s for t, s in zip(tokens, _STEMMER.stemWords(tokens),
+                                                        strict=True)]
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    """A paragraph id and its BM25 score."""
+
+    para_id: str
+    score: float
+
+
+class LexicalIndex:
+    """BM25 over (identity + headings + paragraph) texts, persisted in one folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.signature = ""
+        self._ids: list[str] = []
+        self._model = None
+        self._vocab: set[str] = set()
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self._model is not None
+
+    def is_current(self, signature: str) -> bool:
+        """Whether the loaded index was built from the library as it is now."""
+        return self._model is not None and self.signature == signature
+
+    def due_for_check(self) -> bool:
+        """Limit how often the library's signature is compared (it costs a store read)."""
+        return time.monotonic() - self._checked > CHECK_EVERY
+
+    def mark_checked(self) -> None:
+        self._checked = time.monotonic()
+
+    def load(self, signature: str) -> bool:
+        """Load the saved index if it was built for ``signature``."""
+        meta_path = self.directory / "scrutineer.json"
+        if not meta_path.exists():
+            return False
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("signature") != signature:
+                return False
+            import bm25s
+
+            model = bm25s.BM25.load(str(self.directory), show_progress=False)
+        except (OSError, ValueError, KeyError) as exc:
+            log.info("lexical index at %s unreadable (%s); rebuilding", self.directory, exc)
+            return False
+        with self._lock:
+            self._model, self._ids, self.signature = model, meta["ids"], signature
+            self._vocab = set(model.vocab_dict)
+        return True
+
+    def build(self, ids: Sequence[str], texts: Sequence[str], signature: str) -> None:
+        """Index ``texts`` (one per paragraph id) and save the index."""
+        import bm25s
+
+        model = bm25s.BM25()
+        corpus = [tokenize(t) or ["∅"] for t in texts]
+        if corpus:
+            model.index(corpus, show_progress=False)
+        staging = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if corpus:
+            model.save(str(staging), show_progress=False)
+        (staging / "scrutineer.json").write_text(json.dumps({"signature": signature,
+                                                             "ids": list(ids)}))
+        shutil.rmtree(self.directory, ignore_errors=True)
+        staging.rename(self.directory)
+        with self._lock:
+            self._model = model if corpus else None
+            self._ids, self.signature = list(ids), signature
+            self._vocab = set(model.vocab_dict) if corpus else set()
+
+    def knows(self, term: str) -> bool:
+        """Whether a (tokenized) term occurs anywhere in the library."""
+        return term in self._vocab
+
+    def search(self, query: str, k: int = 50, allowed: set[str] | None = None
+               ) -> list[LexicalHit]:
+        """The best ``k`` paragraphs for ``query``; ``allowed`` restricts to those ids."""
+        with self._lock:
+            model, ids = self._model, self._ids
+        terms = [t for t in tokenize(query) if t in self._vocab]
+        if model is None or not terms or not ids:
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.fromiter((pid in allowed for pid in ids), dtype=np.float32, count=len(ids))
+            if not mask.any():
+                return []
+        found, scores = model.retrieve([terms], k=min(k, len(ids)), show_progress=False,
+                                       weight_mask=mask, n_threads=1)
+        return [LexicalHit(ids[int(i)], float(s)) for i, s in zip(found[0], scores[0],
+                                                                   strict=True) if s > 0]
