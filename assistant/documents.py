@@ -93,8 +93,10 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved paragraph with the document it comes from and its score."""
+    """A retrieved paragraph with the document it comes from and its scores."""
 
     paragraph: Paragraph
     document: Document
-    score: float = 0.0
+    score: float = 0.0  # the fused rank score that ordered the passages
+    dense: float = 0.0  # cosine similarity of the question and the paragraph's embedded text
+    lexical: float = 0.0  # BM25 score, 0 when the lexical index did not return it

@@ -77,6 +77,11 @@ class LexicalIndex:
         self._lock = threading.Lock()
 
     @property
+    def ids(self) -> list[str]:
+        """Paragraph ids in index order."""
+        return self._ids
+
+    @property
     def ready(self) -> bool:
         return self._model is not None
 

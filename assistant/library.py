@@ -165,6 +165,17 @@ class Library:
             found["ids"], found["documents"], found["metadatas"], strict=True)}
         return [by_id[i] for i in ids if i in by_id]
 
+    def around(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
+        """The paragraphs within ``span`` places of one in its document, in order."""
+        wanted = [o for o in range(paragraph.ordinal - span, paragraph.ordinal + span + 1)
+                  if o >= 0 and o != paragraph.ordinal]
+        found = self._paragraphs.get(
+            where={"$and": [{"doc_id": paragraph.doc_id}, {"ordinal": {"$in": wanted}}]},
+            include=["documents", "metadatas"])
+        near = [paragraph_from_chroma(i, t, m) for i, t, m in zip(
+            found["ids"], found["documents"], found["metadatas"], strict=True)]
+        return sorted(near, key=lambda p: p.ordinal)
+
     def nearest(self, vector: list[float], k: int, doc_ids: Sequence[str] | None = None
                 ) -> list[tuple[Paragraph, float]]:
         """The ``k`` paragraphs nearest ``vector`` (cosine similarity), optionally only from

@@ -21,37 +21,36 @@ def document_id(path: Path) -> str:
     return f"{slug}-{digest}"
 
 
-def _pieces(text: str, limit: int) -> list[str]:
-    """Break text into pieces no longer than ``limit``: lines, then sentences, then words."""
-    out: list[str] = []
+def _pieces(text: str, limit: int) -> list[tuple[str, bool]]:
+    """Break text into pieces no longer than ``limit``: lines, then sentences, then words.
+    Each piece says whether it starts a new line in the original."""
+    out: list[tuple[str, bool]] = []
     for line in text.split("\n"):
-        if len(line) <= limit:
-            out.append(line)
-            continue
-        for sentence in SENTENCE_END_RE.split(line):
+        first = True
+        for sentence in [line] if len(line) <= limit else SENTENCE_END_RE.split(line):
             while len(sentence) > limit:
                 cut = sentence.rfind(" ", 0, limit)
                 cut = cut if cut > limit // 2 else limit
-                out.append(sentence[:cut])
-                sentence = sentence[cut:].lstrip()
-            out.append(sentence)
-    return [p for p in out if p.strip()]
+                out.append((sentence[:cut], first))
+                sentence, first = sentence[cut:].lstrip(), False
+            out.append((sentence, first))
+            first = False
+    return [(p, new_line) for p, new_line in out if p.strip()]
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Consecutive parts of at most about ``limit`` characters, cut at line or sentence ends."""
+    """Consecutive parts of at most about ``limit`` characters, cut at line or sentence ends;
+    line breaks inside a part are kept."""
     if len(text) <= limit:
         return [text]
     parts: list[str] = []
     current = ""
-    for piece in _pieces(text, limit):
-        joiner = "\n" if piece.startswith(("•", "(")) or re.match(r"^[a-z]{1,4}[.)]\s", piece) \
-            else " "
+    for piece, new_line in _pieces(text, limit):
         if current and len(current) + len(piece) + 1 > limit:
             parts.append(current)
             current = piece
         else:
-            current = f"{current}{joiner}{piece}" if current else piece
+            current = f"{current}{chr(10) if new_line else ' '}{piece}" if current else piece
     if current:
         parts.append(current)
     return _balance(parts, limit)
@@ -61,7 +60,7 @@ def _balance(parts: list[str], limit: int) -> list[str]:
     """Fold a tiny last part back into the one before it."""
     if len(parts) > 1 and len(parts[-1]) < limit // 5:
         tail = parts.pop()
-        parts[-1] = f"{parts[-1]} {tail}"
+        parts[-1] = f"{parts[-1]}\n{tail}"
     return parts
 
 

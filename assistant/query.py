@@ -1,0 +1,112 @@
+"""What a question asks for (a figure, a date, a list, every occasion) and the filters it
+states in words ("in Suffolk", "since 2022", "in the Hampshire report", "JOS/20/17")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answers import Filters
+from assistant.documents import Document
+
+FIGURE_RE = re.compile(r"\b(how many|how much|what (?:number|percentage|proportion|amount|"
+                       r"share|figure|total)|what was the (?:total|number|figure|budget|cost)|"
+                       r"how (?:big|large|long)|what percentage)\b", re.IGNORECASE)
+DATE_RE = re.compile(r"\b(when|what date|which year|what year|by when|until when|how long)\b",
+                     re.IGNORECASE)
+LIST_RE = re.compile(r"\b(list|what are|what were|which are|which were|name the|priorities|"
+                     r"pillars|themes|actions|aims|objectives|recommendations|members|steps|"
+                     r"areas|key activities)\b", re.IGNORECASE)
+PRECEDENT_RE = re.compile(r"\b(has any|have any|did any|any partnership|any council|precedent|"
+                          r"every (?:time|occasion)|all (?:the )?(?:occasions|times|examples)|"
+                          r"ever (?:worked|done|used|run)|examples? of)\b", re.IGNORECASE)
+REF_RE = re.compile(r"\b([A-Z]{2,6}/\d{1,4}/\d{1,4}|\d{2}/\d{5}|[A-Z]{2,6}/\d{2}/\d{2,4})\b")
+TITLE_RE = re.compile(r"\bthe ((?:[A-Za-z0-9'’\-]+ ){0,6}?[A-Za-z0-9'’\-]+) (?:report|plan|"
+                      r"strategy|update|minutes|review|agenda|pack|paper|appendix)\b",
+                      re.IGNORECASE)
+QUESTION_WORDS = {"what", "how", "who", "when", "where", "which", "why", "has", "have", "did",
+                  "does", "do", "is", "are", "was", "were", "can", "could", "and", "in", "the",
+                  "list", "give", "tell", "show", "name", "summarise", "summarize", "any", "i",
+                  "a", "an", "for", "of", "on", "since", "after", "before", "from", "by", "to"}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The kind of answer wanted, and what the question names."""
+
+    kind: str  # figure | date | list | precedent | general
+    years: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()  # capitalised names in the question ("Norfolk", "Op Sceptre")
+
+
+def intent(question: str) -> Intent:
+    """Classify a question by the answer it wants."""
+    if PRECEDENT_RE.search(question):
+        kind = "precedent"
+    elif FIGURE_RE.search(question):
+        kind = "figure"
+    elif DATE_RE.search(question):
+        kind = "date"
+    elif LIST_RE.search(question):
+        kind = "list"
+    else:
+        kind = "general"
+    years = tuple(int(y) for y in re.findall(r"\b(19[89]\d|20\d\d)\b", question))
+    return Intent(kind, years, tuple(names_in(question)))
+
+
+def names_in(question: str) -> list[str]:
+    """Capitalised words and phrases a question names, other than its first word."""
+    names = []
+    for match in re.finditer(r"(?<!^)(?<![.?!] )\b([A-Z][A-Za-z'’&\-]+(?: [A-Z][A-Za-z'’&\-]+)*)",
+                             question.strip()):
+        words = [w for w in match.group(1).split() if w.lower() not in QUESTION_WORDS]
+        if words:
+            names.append(" ".join(words))
+    return names
+
+
+def _year_filters(question: str) -> Filters:
+    between = re.search(r"\bbetween (20\d\d) and (20\d\d)\b", question, re.IGNORECASE)
+    if between:
+        return Filters(date_from=f"{between.group(1)}-01-01", date_to=f"{between.group(2)}-12-31")
+    since = re.search(r"\b(?:since|after|from) (20\d\d)\b", question, re.IGNORECASE)
+    before = re.search(r"\b(?:before|until|up to) (20\d\d)\b", question, re.IGNORECASE)
+    return Filters(date_from=f"{since.group(1)}-01-01" if since else "",
+                   date_to=f"{int(before.group(1)) - 1}-12-31" if before else "")
+
+
+def _matching(documents: Sequence[Document], name: str, field: Callable[[Document], str]
+              ) -> bool:
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    return any(pattern.search(field(d)) for d in documents)
+
+
+def infer_filters(question: str, documents: Sequence[Document]) -> Filters:
+    """Filters the question states in words, resolved against the documents in the library."""
+    found = _year_filters(question)
+    refs = [r for r in REF_RE.findall(question) if any(d.meta.report_ref == r for d in documents)]
+    titles = [m.group(1) for m in TITLE_RE.finditer(question)
+              if documents_named(m.group(1), documents)]
+    councils = [n for n in names_in(question)
+                if _matching(documents, n, lambda d: d.meta.council)]
+    committees = [n for n in names_in(question) if n not in councils and
+                  _matching(documents, n, lambda d: d.meta.committee)]
+    return Filters(councils=tuple(councils), committees=tuple(committees),
+                   date_from=found.date_from, date_to=found.date_to,
+                   documents=tuple(refs) or tuple(titles))
+
+
+def documents_named(name: str, documents: Sequence[Document]) -> list[Document]:
+    """Documents a phrase names: by id, file name, report reference, or words of the title."""
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in QUESTION_WORDS]
+    out = []
+    for document in documents:
+        if name in (document.doc_id, document.file_name, document.meta.report_ref):
+            out.append(document)
+            continue
+        identity = f"{document.title} {document.meta.council} {document.file_name}".lower()
+        if words and all(re.search(rf"\b{re.escape(w)}", identity) for w in words):
+            out.append(document)
+    return out
