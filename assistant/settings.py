@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1)
     max_paragraph_chars: int = Field(default=1500, ge=200)
     device: str = "cpu"
+    passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
+    answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
+    abstain_below: float = 0.45  # support below this abstains; see scripts/calibrate.py
 
     @property
     def chroma_path(self) -> Path:

@@ -1,0 +1,125 @@
+"""The Assistant: one question (and its history) in, a cited answer or an abstention out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from assistant.answers import Answer, Citation, Filters
+from assistant.citations import readable_date
+from assistant.conversation import Turn, rewrite
+from assistant.documents import Passage
+from assistant.extractive import Draft, ExtractiveAnswerer
+from assistant.lexical import tokenize
+from assistant.library import Library
+from assistant.query import Intent, infer_filters, intent
+from assistant.retrieval import Retriever
+from assistant.settings import Settings, get_settings
+
+PRECEDENT_PASSAGES = 40
+
+
+class Assistant:
+    """Answers questions from the library, citing the paragraph behind every sentence."""
+
+    def __init__(self, settings: Settings | None = None, library: Library | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.library = library or Library(self.settings)
+        self.retriever = Retriever(self.library)
+        self.answerer = ExtractiveAnswerer(self.library.embedder)
+
+    def ask(self, question: str, history: Sequence[Turn | dict] = (),
+            filters: Filters | None = None) -> Answer:
+        """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search."""
+        started = time.perf_counter()
+        standalone = rewrite(question, history)
+        self.retriever.refresh()
+        stated = infer_filters(standalone, list(self.retriever.documents.values()))
+        chosen = (filters or Filters()).merged(stated)
+        wanted = intent(standalone)
+        vector = self.library.embedder.embed_one(standalone)
+        k = PRECEDENT_PASSAGES if wanted.kind == "precedent" else self.settings.passages
+        passages = self.retriever.retrieve(standalone, vector, chosen, k=max(k, 10))
+        retrieved = time.perf_counter()
+        searched = self._searched(chosen)
+        unknown = self._unknown_names(wanted)
+        if wanted.kind == "precedent":
+            draft = self._precedent(standalone, vector, wanted, passages)
+        else:
+            draft = self.answerer.compose(standalone, vector, wanted,
+                                          passages[: self.settings.answer_passages])
+        reason = self._abstain_reason(draft, passages, unknown, wanted)
+        timings = {"retrieve": (retrieved - started) * 1000,
+                   "answer": (time.perf_counter() - retrieved) * 1000}
+        timings["total"] = timings["retrieve"] + timings["answer"]
+        base = {"question": question, "passages": tuple(passages), "searched": searched,
+                "rewritten_question": standalone if standalone != question.strip() else "",
+                "timings_ms": timings}
+        if reason:
+            return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
+        return Answer(text=draft.text, citations=draft.citations, **base)
+
+    # -- deciding to abstain ------------------------------------------------------------------
+
+    def _unknown_names(self, wanted: Intent) -> list[str]:
+        """Names in the question that no paragraph in the library mentions."""
+        lexical = self.retriever.lexical
+        return [n for n in wanted.names
+                if tokenize(n) and not any(lexical.knows(t) for t in tokenize(n))]
+
+    def _abstain_reason(self, draft: Draft, passages: list[Passage], unknown: list[str],
+                        wanted: Intent) -> str:
+        lead = "The library does not contain an answer to this question."
+        if not passages:
+            return f"{lead} No document matches the filters."
+        if unknown:
+            return f"{lead} No document mentions {', '.join(unknown)}."
+        if not draft.citations or draft.support < self.settings.abstain_below:
+            return lead
+        if wanted.years and wanted.kind != "precedent":
+            quoted = " ".join(c.quote + " " + c.passage.document.meta.meeting_date
+                              for c in draft.citations)
+            if not any(str(year) in quoted for year in wanted.years):
+                missing = " or ".join(str(y) for y in wanted.years)
+                return f"{lead} The closest paragraphs do not concern {missing}."
+        return ""
+
+    def _searched(self, filters: Filters) -> str:
+        allowed = self.retriever.allowed(filters)
+        scope = filters.describe()
+        return f"{len(allowed)} of {len(self.retriever.documents)} documents" + (
+            f" ({scope})" if scope else "")
+
+    # -- precedent: every occasion -------------------------------------------------------------
+
+    def _precedent(self, question: str, vector: list[float], wanted: Intent,
+                   passages: list[Passage]) -> Draft:
+        """Every paragraph that speaks to the question, as a timeline by document."""
+        scored = self.answerer.score(question, vector, wanted, passages)
+        floor = self.settings.abstain_below
+        best: dict[int, object] = {}
+        for item in scored:
+            if item.score >= floor and item.passage not in best:
+                best[item.passage] = item
+        if not best:
+            return Draft("", (), scored[0].score if scored else 0.0, 0.0)
+        order = sorted(best, key=lambda i: (passages[i].document.meta.meeting_date or "9999",
+                                            passages[i].document.title,
+                                            passages[i].paragraph.ordinal))
+        lines, citations, current = [], [], ""
+        for index in order:
+            passage, unit = passages[index], best[index].unit  # type: ignore[attr-defined]
+            document = passage.document
+            if document.doc_id != current:
+                current = document.doc_id
+                when = readable_date(document.meta.meeting_date) or "undated"
+                lines.append(f"{when} — {document.title}" + (
+                    f" ({document.meta.committee})" if document.meta.committee else ""))
+            citations.append(Citation(len(citations) + 1, passage,
+                                      passage.paragraph.text[unit.start:unit.end]))
+            lines.append(f"- {unit.text} [{len(citations)}]")
+        documents = len({passages[i].document.doc_id for i in order})
+        head = f"{len(citations)} occasions in {documents} documents, by meeting date:"
+        return Draft("\n".join([head, *lines]), tuple(citations), scored[0].score,
+                     scored[0].coverage)
+

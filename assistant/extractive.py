@@ -1,0 +1,183 @@
+"""The default answerer: no LLM, only the documents' own words. It picks the sentences that
+answer the question, keeps lists as lists, leads with the figure when one is asked for, groups
+by document and paragraph, and cites every sentence."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.answers import Citation
+from assistant.citations import readable_date
+from assistant.documents import Passage
+from assistant.embedder import Embedder
+from assistant.lexical import tokenize
+from assistant.query import Intent
+from assistant.sentences import Unit, units
+
+NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                       r"twelve|twenty|hundred|thousand|million)\b", re.IGNORECASE)
+DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
+                          r"august|september|october|november|december|spring|summer|autumn|"
+                          r"winter|quarter)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate unit with where it came from and how well it answers."""
+
+    passage: int
+    unit: Unit
+    score: float
+    coverage: float
+    dense: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the answerer found: the text, its citations and how well it is supported."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    support: float  # the best unit's score: the abstention decision compares it to a threshold
+    coverage: float
+
+
+def _idf(question_terms: set[str], pool: list[list[str]]) -> dict[str, float]:
+    counts = Counter(t for terms in pool for t in set(terms))
+    return {t: math.log(1 + len(pool) / (1 + counts[t])) for t in question_terms}
+
+
+class ExtractiveAnswerer:
+    """Selects and arranges document sentences; every sentence carries a citation."""
+
+    def __init__(self, embedder: Embedder, max_units: int = 4, max_items: int = 15) -> None:
+        self.embedder = embedder
+        self.max_units = max_units
+        self.max_items = max_items
+
+    def score(self, question: str, vector: list[float], intent: Intent,
+              passages: list[Passage]) -> list[Scored]:
+        """Every unit of every passage, scored against the question."""
+        candidates = [(i, u) for i, p in enumerate(passages) for u in units(p.paragraph.text)]
+        if not candidates:
+            return []
+        terms = set(tokenize(question))
+        unit_terms = [tokenize(u.text) for _, u in candidates]
+        context = [tokenize(" ".join(passages[i].paragraph.heading_path)) for i, _ in candidates]
+        idf = _idf(terms, unit_terms)
+        total = sum(idf.values()) or 1.0
+        vectors = self.embedder.embed([u.text for _, u in candidates])
+        scored = []
+        for (index, unit), words, around, unit_vector in zip(candidates, unit_terms, context,
+                                                            vectors, strict=True):
+            present = set(words) | set(around)
+            coverage = sum(idf[t] for t in terms if t in present) / total
+            dense = sum(a * b for a, b in zip(vector, unit_vector, strict=True))
+            score = 0.55 * dense + 0.45 * coverage + self._bonus(intent, unit) - 0.01 * index
+            scored.append(Scored(index, unit, score, coverage, dense))
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    @staticmethod
+    def _bonus(intent: Intent, unit: Unit) -> float:
+        if intent.kind == "figure" and NUMBER_RE.search(unit.text):
+            return 0.08
+        if intent.kind == "date" and DATE_WORD_RE.search(unit.text):
+            return 0.08
+        return 0.0
+
+    def select(self, scored: list[Scored], intent: Intent) -> list[Scored]:
+        """The units worth quoting: the best, then close seconds that add something new."""
+        if not scored:
+            return []
+        best = scored[0]
+        chosen = [best]
+        for candidate in scored[1:]:
+            if len(chosen) >= self.max_units or candidate.score < 0.8 * best.score:
+                break
+            if all(_overlap(candidate.unit.text, c.unit.text) < 0.6 for c in chosen):
+                chosen.append(candidate)
+        if intent.kind == "list":
+            chosen = self._with_list(chosen, scored)
+        return chosen
+
+    def _with_list(self, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
+        """A list question takes the whole list the best unit belongs to."""
+        anchor = chosen[0]
+        same = [s for s in scored if s.passage == anchor.passage]
+        heads = [s for s in same if s.unit.kind == "subheading"]
+        members = heads if len(heads) >= 2 else [s for s in same if s.unit.kind == "item"]
+        if len(members) < 2:
+            return chosen
+        lead = [s for s in same if s.unit.kind in ("lead", "sentence")
+                and s.unit.position < min(m.unit.position for m in members)]
+        intro = max(lead, key=lambda s: s.score) if lead else None
+        picked = ([intro] if intro else []) + members[: self.max_items]
+        others = [c for c in chosen if c.passage != anchor.passage]
+        return picked + others
+
+    def compose(self, question: str, vector: list[float], intent: Intent,
+                passages: list[Passage]) -> Draft:
+        """The answer text and citations from the passages."""
+        scored = self.score(question, vector, intent, passages)
+        chosen = self.select(scored, intent)
+        if not chosen:
+            return Draft("", (), 0.0, 0.0)
+        if intent.kind in ("figure", "date"):
+            lead = chosen[0]
+            rest = sorted(chosen[1:], key=lambda s: (passages[s.passage].document.meta
+                                                     .meeting_date, s.passage, s.unit.position))
+            ordered = [lead, *rest]
+        else:
+            ordered = sorted(chosen, key=lambda s: (s.passage != chosen[0].passage, s.passage,
+                                                   s.unit.position))
+        text, citations = _render(ordered, passages)
+        return Draft(text, citations, scored[0].score, scored[0].coverage)
+
+
+def _overlap(a: str, b: str) -> float:
+    left, right = set(tokenize(a)), set(tokenize(b))
+    return len(left & right) / (len(left | right) or 1)
+
+
+def _runs(chosen: list[Scored]) -> list[list[Scored]]:
+    """Consecutive units of the same paragraph form one quotation."""
+    runs: list[list[Scored]] = []
+    for item in chosen:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.passage == item.passage and \
+                item.unit.position == last.unit.position + 1:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _document_line(passage: Passage) -> str:
+    document = passage.document
+    bits = [b for b in (document.meta.committee, readable_date(document.meta.meeting_date)) if b]
+    ref = f", report {document.meta.report_ref}" if document.meta.report_ref else ""
+    when = f" ({', '.join(bits)}{ref})" if bits or ref else ""
+    return f"From “{document.title}”{when}:"
+
+
+def _render(ordered: list[Scored], passages: list[Passage]) -> tuple[str, tuple[Citation, ...]]:
+    lines: list[str] = []
+    citations: list[Citation] = []
+    current_doc = ""
+    several = len({passages[s.passage].document.doc_id for s in ordered}) > 1
+    for run in _runs(ordered):
+        passage = passages[run[0].passage]
+        if several and passage.document.doc_id != current_doc:
+            current_doc = passage.document.doc_id
+            lines.append(("\n" if lines else "") + _document_line(passage))
+        text = passage.paragraph.text
+        quote = text[run[0].unit.start: run[-1].unit.end]
+        n = len(citations) + 1
+        citations.append(Citation(n, passage, quote))
+        for item in run:
+            marker = "- " if item.unit.kind in ("item", "subheading") else ""
+            lines.append(f"{marker}{item.unit.text.rstrip(':')} [{n}]")
+    return "\n".join(lines), tuple(citations)
