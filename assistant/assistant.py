@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 
@@ -17,6 +18,12 @@ from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
 
 PRECEDENT_PASSAGES = 40
+MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subject words is absent
+GENERIC_TERMS = frozenset(tokenize(
+    "many much number numbers say said says report reports partnership partnerships council "
+    "councils committee committees document documents paper papers tell show give list name "
+    "describe explain happen happened main key current latest new doing done year years "
+    "plan plans people work worked working use used take taken make made also about"))
 
 
 class Assistant:
@@ -48,7 +55,7 @@ class Assistant:
         else:
             draft = self.answerer.compose(standalone, vector, wanted,
                                           passages[: self.settings.answer_passages])
-        reason = self._abstain_reason(draft, passages, unknown, wanted)
+        reason = self._abstain_reason(standalone, draft, passages, unknown, wanted)
         timings = {"retrieve": (retrieved - started) * 1000,
                    "answer": (time.perf_counter() - retrieved) * 1000}
         timings["total"] = timings["retrieve"] + timings["answer"]
@@ -67,8 +74,8 @@ class Assistant:
         return [n for n in wanted.names
                 if tokenize(n) and not any(lexical.knows(t) for t in tokenize(n))]
 
-    def _abstain_reason(self, draft: Draft, passages: list[Passage], unknown: list[str],
-                        wanted: Intent) -> str:
+    def _abstain_reason(self, question: str, draft: Draft, passages: list[Passage],
+                        unknown: list[str], wanted: Intent) -> str:
         lead = "The library does not contain an answer to this question."
         if not passages:
             return f"{lead} No document matches the filters."
@@ -76,6 +83,12 @@ class Assistant:
             return f"{lead} No document mentions {', '.join(unknown)}."
         if not draft.citations or draft.support < self.settings.abstain_below:
             return lead
+        absent = self._ungrounded_names(wanted, draft)
+        if absent:
+            return f"{lead} The closest paragraphs do not concern {', '.join(absent)}."
+        missing = self._uncovered_words(question, wanted, draft)
+        if missing:
+            return f"{lead} The closest paragraphs do not mention {', '.join(missing)}."
         if wanted.years and wanted.kind != "precedent":
             quoted = " ".join(c.quote + " " + c.passage.document.meta.meeting_date
                               for c in draft.citations)
@@ -83,6 +96,39 @@ class Assistant:
                 missing = " or ".join(str(y) for y in wanted.years)
                 return f"{lead} The closest paragraphs do not concern {missing}."
         return ""
+
+    @staticmethod
+    def _ungrounded_names(wanted: Intent, draft: Draft) -> list[str]:
+        """Names the question asks about that none of the cited paragraphs (with their headings
+        and document identity) mention: "Norfolk" when only Suffolk's figures were found."""
+        context = set()
+        for cited in draft.citations:
+            paragraph, document = cited.passage.paragraph, cited.passage.document
+            context.update(tokenize(paragraph.context_text(document)))
+            context.update(tokenize(" ".join(document.parts)))
+        missing = []
+        for name in wanted.names:
+            terms = tokenize(name)
+            if terms and sum(t in context for t in terms) < max(1, len(terms) / 2):
+                missing.append(name)
+        return missing
+
+    @staticmethod
+    def _uncovered_words(question: str, wanted: Intent, draft: Draft) -> list[str]:
+        """The question's own subject words, when too few of them are in what is quoted:
+        "budget" in "What was the CSP's budget in 2019?" answered from paragraphs that never
+        mention a budget."""
+        named = {t for n in wanted.names for t in tokenize(n)}
+        words = [w for w in re.findall(r"[A-Za-z][\w'’\-]+", question)
+                 if (t := tokenize(w)) and t[0] not in GENERIC_TERMS and t[0] not in named]
+        if not words or wanted.kind == "precedent":
+            return []
+        quoted = set()
+        for cited in draft.citations:
+            quoted.update(tokenize(cited.quote))
+            quoted.update(tokenize(" ".join(cited.passage.paragraph.heading_path)))
+        missing = [w for w in words if not set(tokenize(w)) & quoted]
+        return missing if len(missing) > MAX_UNCOVERED * len(words) else []
 
     def _searched(self, filters: Filters) -> str:
         allowed = self.retriever.allowed(filters)

@@ -23,6 +23,10 @@ DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|
                           r"august|september|october|november|december|spring|summer|autumn|"
                           r"winter|quarter)\b", re.IGNORECASE)
 
+WHO_UNIT_RE = re.compile(r"^(?:lead agency|lead officer|lead|owner|responsible|chair)\b|\b(?:led|"
+                         r"chaired|run|delivered|coordinated|commissioned) by\b|\bleads\b",
+                         re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Scored:
@@ -66,7 +70,11 @@ class ExtractiveAnswerer:
             return []
         terms = set(tokenize(question))
         unit_terms = [tokenize(u.text) for _, u in candidates]
-        context = [tokenize(" ".join(passages[i].paragraph.heading_path)) for i, _ in candidates]
+        context = [tokenize(" ".join((passages[i].document.identity,
+                                      passages[i].paragraph.part_title,
+                                      *passages[i].paragraph.heading_path,
+                                      _row_context(passages[i]))))
+                   for i, _ in candidates]
         idf = _idf(terms, unit_terms)
         total = sum(idf.values()) or 1.0
         vectors = self.embedder.embed([u.text for _, u in candidates])
@@ -86,6 +94,10 @@ class ExtractiveAnswerer:
             return 0.08
         if intent.kind == "date" and DATE_WORD_RE.search(unit.text):
             return 0.08
+        if intent.kind == "who" and WHO_UNIT_RE.search(unit.text):
+            return 0.12
+        if intent.kind == "list" and unit.kind in ("lead", "subheading"):
+            return 0.05
         return 0.0
 
     def select(self, scored: list[Scored], intent: Intent) -> list[Scored]:
@@ -104,8 +116,15 @@ class ExtractiveAnswerer:
         return chosen
 
     def _with_list(self, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
-        """A list question takes the whole list the best unit belongs to."""
-        anchor = chosen[0]
+        """A list question takes the whole list that the best list-bearing unit belongs to."""
+        listed = [s for s in scored if s.unit.kind in ("lead", "item", "subheading")]
+        in_best = [s for s in listed if s.passage == chosen[0].passage]
+        if len(in_best) >= 2:
+            anchor = chosen[0]
+        elif listed and listed[0].score >= 0.75 * scored[0].score:
+            anchor = listed[0]
+        else:
+            return chosen
         same = [s for s in scored if s.passage == anchor.passage]
         heads = [s for s in same if s.unit.kind == "subheading"]
         members = heads if len(heads) >= 2 else [s for s in same if s.unit.kind == "item"]
@@ -113,9 +132,9 @@ class ExtractiveAnswerer:
             return chosen
         lead = [s for s in same if s.unit.kind in ("lead", "sentence")
                 and s.unit.position < min(m.unit.position for m in members)]
-        intro = max(lead, key=lambda s: s.score) if lead else None
+        intro = max(lead, key=lambda s: (round(s.coverage, 2), s.unit.position)) if lead else None
         picked = ([intro] if intro else []) + members[: self.max_items]
-        others = [c for c in chosen if c.passage != anchor.passage]
+        others = [c for c in chosen if c.passage != anchor.passage and c.score >= anchor.score]
         return picked + others
 
     def compose(self, question: str, vector: list[float], intent: Intent,
@@ -135,6 +154,12 @@ class ExtractiveAnswerer:
                                                    s.unit.position))
         text, citations = _render(ordered, passages)
         return Draft(text, citations, scored[0].score, scored[0].coverage)
+
+
+def _row_context(passage: Passage) -> str:
+    """Every cell of a table row speaks for the row: "Lead Agency: X" answers "who leads the
+    Safe at Home scheme" because the row's action names the scheme."""
+    return passage.paragraph.text if passage.paragraph.kind == "table_row" else ""
 
 
 def _overlap(a: str, b: str) -> float:
@@ -179,5 +204,6 @@ def _render(ordered: list[Scored], passages: list[Passage]) -> tuple[str, tuple[
         citations.append(Citation(n, passage, quote))
         for item in run:
             marker = "- " if item.unit.kind in ("item", "subheading") else ""
-            lines.append(f"{marker}{item.unit.text.rstrip(':')} [{n}]")
+            shown = item.unit.text.rstrip(":") if item.unit.kind == "subheading" else item.unit.text
+            lines.append(f"{marker}{shown} [{n}]")
     return "\n".join(lines), tuple(citations)

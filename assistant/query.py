@@ -15,6 +15,8 @@ FIGURE_RE = re.compile(r"\b(how many|how much|what (?:number|percentage|proporti
                        r"how (?:big|large|long)|what percentage)\b", re.IGNORECASE)
 DATE_RE = re.compile(r"\b(when|what date|which year|what year|by when|until when|how long)\b",
                      re.IGNORECASE)
+WHO_RE = re.compile(r"^\s*who\b|\bwhich (?:agency|organisation|organization|body|officer|team|"
+                    r"partner)\b|\bled by\b|\bresponsible for\b", re.IGNORECASE)
 LIST_RE = re.compile(r"\b(list|what are|what were|which are|which were|name the|priorities|"
                      r"pillars|themes|actions|aims|objectives|recommendations|members|steps|"
                      r"areas|key activities)\b", re.IGNORECASE)
@@ -35,7 +37,7 @@ QUESTION_WORDS = {"what", "how", "who", "when", "where", "which", "why", "has", 
 class Intent:
     """The kind of answer wanted, and what the question names."""
 
-    kind: str  # figure | date | list | precedent | general
+    kind: str  # figure | who | date | list | precedent | general
     years: tuple[int, ...] = ()
     names: tuple[str, ...] = ()  # capitalised names in the question ("Norfolk", "Op Sceptre")
 
@@ -46,6 +48,8 @@ def intent(question: str) -> Intent:
         kind = "precedent"
     elif FIGURE_RE.search(question):
         kind = "figure"
+    elif WHO_RE.search(question):
+        kind = "who"
     elif DATE_RE.search(question):
         kind = "date"
     elif LIST_RE.search(question):
