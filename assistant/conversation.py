@@ -82,6 +82,6 @@ def rewrite(question: str, history: Sequence[Turn | dict]) -> str:
     about = re.search(r"\b(about|on|regarding) ", previous)
     if rest and about:
         return f"{previous[: about.end()]}{rest}?"
-    if rest and old_names:
-        return f"What about {rest} in {' and '.join(old_names)}?"
-    return f"{rest or previous}?"
+    if rest:
+        return f"{rest[:1].upper()}{rest[1:]} ({_topic(previous)})?"
+    return f"{previous}?"

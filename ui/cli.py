@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -124,35 +125,128 @@ def paragraphs_command(document: str) -> None:
         click.echo(paragraph.text)
 
 
+def _filters(council: tuple[str, ...], committee: tuple[str, ...], doc_type: tuple[str, ...],
+             since: str, until: str, document: tuple[str, ...], include_exempt: bool) -> Any:
+    from assistant.answers import Filters
+
+    return Filters(councils=council, committees=committee, doc_types=doc_type,
+                   date_from=since, date_to=until, documents=document,
+                   include_exempt=include_exempt)
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filter options shared by `ask` and `chat`."""
+    options = [
+        click.option("--council", multiple=True, help="Only documents of this council."),
+        click.option("--committee", multiple=True, help="Only this committee or body."),
+        click.option("--type", "doc_type", multiple=True, help="Document type, e.g. minutes."),
+        click.option("--since", default="", help="Meetings on or after this ISO date."),
+        click.option("--until", default="", help="Meetings on or before this ISO date."),
+        click.option("--document", multiple=True,
+                     help="Only these documents (file name, id or report reference)."),
+        click.option("--include-exempt", is_flag=True, help="Also search exempt documents."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @main.command("ask")
 @click.argument("question", required=False)
-@click.option("-k", "--top", default=5, show_default=True, help="How many paragraphs to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per answer.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A JSONL file of {id, question, history?, filters?} lines.")
+@filter_options
 @domain_errors
-def ask_command(question: str | None, top: int) -> None:
-    """Find the paragraphs that answer a question, each with its citation.
+def ask_command(question: str | None, as_json: bool, batch: Path | None, **filters: Any) -> None:
+    """Answer a question from the library, citing the paragraph behind every sentence.
 
-    Without a QUESTION, asks for questions one per line until an empty line or end of input.
+    \b
+    Examples:
+      scrutineer ask "What did the partnership say about county lines?"
+      scrutineer ask --council Suffolk "How many refuge bed spaces are there?"
+      scrutineer ask --batch questions.jsonl --json > answers.jsonl
+    """
+    from assistant.assistant import Assistant
+    from ui.render import answer_json, answer_text
+
+    assistant = Assistant(get_settings())
+    if assistant.library.paragraph_count() == 0:
+        raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
+    chosen = _filters(**filters)
+    if batch is not None:
+        for record in _batch_lines(batch):
+            answer = assistant.ask(record["question"], record.get("history", ()),
+                                   chosen.merged(_filters_from(record.get("filters") or {})))
+            click.echo(json.dumps(answer_json(answer, str(record.get("id", ""))),
+                                  ensure_ascii=False))
+        return
+    questions = [question] if question else _prompted()
+    for text in questions:
+        answer = assistant.ask(text, filters=chosen)
+        click.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json
+                   else answer_text(answer) + "\n")
+
+
+@main.command("chat")
+@filter_options
+@domain_errors
+def chat_command(**filters: Any) -> None:
+    """A conversation in the terminal: follow-up questions use what was asked before.
 
     \b
     Example:
-      scrutineer ask "What did the partnership say about county lines?"
+      scrutineer chat
+      > What are the partnership's priorities?
+      > And in Hampshire?
     """
-    library = Library(get_settings())
-    if library.paragraph_count() == 0:
-        raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
-    questions = [question] if question else _prompted()
-    for text in questions:
-        for rank, passage in enumerate(library.search(text, k=top), start=1):
-            click.echo(f"\n{rank}. {citation(passage.document, passage.paragraph)}")
-            click.echo(f"   {passage.document.title}")
-            click.echo("   " + passage.paragraph.text.replace("\n", "\n   "))
+    from assistant.assistant import Assistant
+    from assistant.conversation import Turn
+    from ui.render import answer_text
+
+    assistant = Assistant(get_settings())
+    chosen = _filters(**filters)
+    history: list[Turn] = []
+    click.echo("Ask about the documents in the library; an empty line ends the conversation.")
+    for text in _prompted():
+        answer = assistant.ask(text, history, chosen)
+        click.echo(answer_text(answer) + "\n")
+        history += [Turn("user", answer.rewritten_question or text),
+                    Turn("assistant", answer.text)]
+
+
+def _filters_from(raw: dict[str, Any]) -> Any:
+    from assistant.answers import Filters
+
+    def many(key: str) -> tuple[str, ...]:
+        value = raw.get(key) or ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    return Filters(councils=many("councils") or many("council"),
+                   committees=many("committees") or many("committee"),
+                   doc_types=many("doc_types") or many("doc_type"),
+                   date_from=str(raw.get("date_from", "")), date_to=str(raw.get("date_to", "")),
+                   documents=many("documents"), include_exempt=bool(raw.get("include_exempt")))
+
+
+def _batch_lines(path: Path) -> Any:
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path}, line {number}: not JSON ({exc.msg}).") from exc
+        if not isinstance(record, dict) or not str(record.get("question", "")).strip():
+            raise click.ClickException(f"{path}, line {number}: needs a \"question\".")
+        yield record
 
 
 def _prompted() -> Any:
     interactive = sys.stdin.isatty()
     while True:
         try:
-            text = input("\nQuestion (empty line to finish): ") if interactive else input()
+            text = input("\n> ") if interactive else input()
         except EOFError:
             return
         if not text.strip():
