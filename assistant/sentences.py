@@ -55,8 +55,8 @@ def units(text: str) -> list[Unit]:
                 out.append(Unit(body, "item", begin + marker.end(), begin + len(stripped),
                                 len(out)))
             elif next_is_item and (stripped.endswith(":") or len(stripped.split()) <= 8):
-                kind = "lead" if stripped.endswith(":") and len(stripped.split()) > 8 \
-                    else "subheading"
+                opening = stripped.endswith(":") and (not out or len(stripped.split()) > 8)
+                kind = "lead" if opening else "subheading"
                 out.append(Unit(stripped, kind, begin, begin + len(stripped), len(out)))
             else:
                 for sentence, start, end in _sentences(stripped, begin):
