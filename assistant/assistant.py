@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from assistant.answers import Answer, Citation, Filters
 from assistant.citations import readable_date
 from assistant.conversation import Turn, rewrite
 from assistant.documents import Passage
+from assistant.errors import ModelUnavailableError
 from assistant.extractive import Draft, ExtractiveAnswerer
 from assistant.lexical import tokenize
 from assistant.library import Library
+from assistant.llm import Validator, chat_model, prompt
 from assistant.query import Intent, infer_filters, intent
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
@@ -29,14 +32,24 @@ GENERIC_TERMS = frozenset(tokenize(
 class Assistant:
     """Answers questions from the library, citing the paragraph behind every sentence."""
 
-    def __init__(self, settings: Settings | None = None, library: Library | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, library: Library | None = None,
+                 llm: Any = None) -> None:
         self.settings = settings or get_settings()
         self.library = library or Library(self.settings)
         self.retriever = Retriever(self.library)
         self.answerer = ExtractiveAnswerer(self.library.embedder)
+        self._llm = llm
+        self.validator = Validator(self.library.embedder, self.settings.support_similarity)
+
+    @property
+    def llm(self) -> Any:
+        """The chat model, built on first use from the settings (None when not configured)."""
+        if self._llm is None and self.settings.llm_model:
+            self._llm = chat_model(self.settings)
+        return self._llm
 
     def ask(self, question: str, history: Sequence[Turn | dict] = (),
-            filters: Filters | None = None) -> Answer:
+            filters: Filters | None = None, mode: str | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search."""
         started = time.perf_counter()
         standalone = rewrite(question, history)
@@ -50,6 +63,9 @@ class Assistant:
         retrieved = time.perf_counter()
         searched = self._searched(chosen)
         unknown = self._unknown_names(wanted)
+        mode = mode or self.settings.answer_mode
+        if mode == "llm" and wanted.kind != "precedent" and passages and not unknown:
+            return self._llm_answer(question, standalone, passages, searched, retrieved, started)
         if wanted.kind == "precedent":
             draft = self._precedent(standalone, vector, wanted, passages)
         else:
@@ -65,6 +81,25 @@ class Assistant:
         if reason:
             return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
         return Answer(text=draft.text, citations=draft.citations, **base)
+
+    def _llm_answer(self, question: str, standalone: str, passages: list[Passage],
+                    searched: str, retrieved: float, started: float) -> Answer:
+        if self.llm is None:
+            raise ModelUnavailableError("LLM answers need SCRUTINEER_LLM_MODEL (for example "
+                                        "ollama:llama3.1); the extractive mode needs nothing.")
+        shown = passages[: self.settings.answer_passages]
+        reply = self.llm.invoke(prompt(standalone, shown))
+        checked = self.validator.check(str(getattr(reply, "content", reply)), shown)
+        timings = {"retrieve": (retrieved - started) * 1000,
+                   "answer": (time.perf_counter() - retrieved) * 1000}
+        timings["total"] = timings["retrieve"] + timings["answer"]
+        base = {"question": question, "passages": tuple(passages), "searched": searched,
+                "rewritten_question": standalone if standalone != question.strip() else "",
+                "timings_ms": timings, "mode": "llm", "dropped": checked.dropped}
+        if checked.refused:
+            return Answer(text="The library does not contain an answer to this question.",
+                          abstained=True, related=tuple(passages[:3]), **base)
+        return Answer(text=checked.text, citations=checked.citations, **base)
 
     # -- deciding to abstain ------------------------------------------------------------------
 

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
     abstain_below: float = 0.45  # support below this abstains; see scripts/calibrate.py
+    answer_mode: str = "extractive"  # or "llm" (needs llm_model)
+    llm_model: str = ""  # e.g. "ollama:llama3.1", "openai:gpt-4o-mini"
+    llm_base_url: str = ""  # an OpenAI-compatible endpoint or an Ollama server
+    llm_api_key: str = ""
+    support_similarity: float = 0.35  # an LLM sentence must be this close to its citation
 
     @property
     def chroma_path(self) -> Path:
