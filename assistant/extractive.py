@@ -14,6 +14,7 @@ from assistant.citations import readable_date
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.lexical import tokenize
+from assistant.llm import INJECTION_RE
 from assistant.query import Intent
 from assistant.sentences import Unit, units
 
@@ -65,7 +66,8 @@ class ExtractiveAnswerer:
     def score(self, question: str, vector: list[float], intent: Intent,
               passages: list[Passage]) -> list[Scored]:
         """Every unit of every passage, scored against the question."""
-        candidates = [(i, u) for i, p in enumerate(passages) for u in units(p.paragraph.text)]
+        candidates = [(i, u) for i, p in enumerate(passages) for u in units(p.paragraph.text)
+                      if not INJECTION_RE.search(u.text)]  # instructions are not answers
         if not candidates:
             return []
         terms = set(tokenize(question))
