@@ -73,5 +73,6 @@ class Answer:
     related: tuple[Passage, ...] = ()  # "possibly related" paragraphs shown with an abstention
     searched: str = ""
     mode: str = "extractive"
+    support: float = 0.0  # how well the best quoted sentence answers (the abstention score)
     dropped: tuple[str, ...] = ()  # sentences removed because their citation did not support them
     timings_ms: dict[str, float] = field(default_factory=dict)

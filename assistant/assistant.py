@@ -77,7 +77,7 @@ class Assistant:
         timings["total"] = timings["retrieve"] + timings["answer"]
         base = {"question": question, "passages": tuple(passages), "searched": searched,
                 "rewritten_question": standalone if standalone != question.strip() else "",
-                "timings_ms": timings}
+                "timings_ms": timings, "support": draft.support}
         if reason:
             return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
         return Answer(text=draft.text, citations=draft.citations, **base)
@@ -116,11 +116,11 @@ class Assistant:
             return f"{lead} No document matches the filters."
         if unknown:
             return f"{lead} No document mentions {', '.join(unknown)}."
-        if not draft.citations or draft.support < self.settings.abstain_below:
-            return lead
         absent = self._ungrounded_names(wanted, draft)
         if absent:
             return f"{lead} The closest paragraphs do not concern {', '.join(absent)}."
+        if not draft.citations or draft.support < self.settings.abstain_below:
+            return lead
         missing = self._uncovered_words(question, wanted, draft)
         if missing:
             return f"{lead} The closest paragraphs do not mention {', '.join(missing)}."

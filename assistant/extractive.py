@@ -71,6 +71,7 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         terms = set(tokenize(question))
+        named = [set(tokenize(n)) for n in intent.names]
         unit_terms = [tokenize(u.text) for _, u in candidates]
         context = [tokenize(" ".join((passages[i].document.identity,
                                       passages[i].paragraph.part_title,
@@ -87,6 +88,8 @@ class ExtractiveAnswerer:
             coverage = sum(idf[t] for t in terms if t in present) / total
             dense = sum(a * b for a, b in zip(vector, unit_vector, strict=True))
             score = 0.55 * dense + 0.45 * coverage + self._bonus(intent, unit) - 0.01 * index
+            if named and not all(name & present for name in named):
+                score -= 0.15  # the question names a place or body this passage is not about
             scored.append(Scored(index, unit, score, coverage, dense))
         return sorted(scored, key=lambda s: s.score, reverse=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,6 +10,15 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def calibrated(name: str, fallback: float) -> float:
+    """A value fitted by scripts/calibrate.py on labelled questions (assistant/calibration.json)."""
+    path = Path(__file__).with_name("calibration.json")
+    try:
+        return float(json.loads(path.read_text())[name])
+    except (OSError, ValueError, KeyError):
+        return fallback
 
 
 def default_data_dir() -> Path:
@@ -31,7 +41,7 @@ class Settings(BaseSettings):
     device: str = "cpu"
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
-    abstain_below: float = 0.45  # support below this abstains; see scripts/calibrate.py
+    abstain_below: float = Field(default_factory=lambda: calibrated("abstain_below", 0.55))
     answer_mode: str = "extractive"  # or "llm" (needs llm_model)
     llm_model: str = ""  # e.g. "ollama:llama3.1", "openai:gpt-4o-mini"
     llm_base_url: str = ""  # an OpenAI-compatible endpoint or an Ollama server
