@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 from assistant.assistant import Assistant
@@ -44,7 +45,7 @@ def observations(sources: list[Path]) -> list[tuple[bool, float, bool]]:
 def best_threshold(rows: list[tuple[bool, float, bool]]) -> tuple[float, float]:
     """The threshold with the most right decisions, and that accuracy."""
     scores = sorted({round(s, 4) for _, s, _ in rows})
-    cuts = [scores[0] - 0.01] + [(a + b) / 2 for a, b in zip(scores, scores[1:], strict=False)]
+    cuts = [scores[0] - 0.01] + [(a + b) / 2 for a, b in pairwise(scores)]
     best = (-1.0, 0.0, 0.0)
     for cut in cuts:
         right = sum((not abstained and support >= cut) == answerable
