@@ -82,6 +82,14 @@ class Assistant:
             return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
         return Answer(text=draft.text, citations=draft.citations, **base)
 
+    def search(self, question: str, filters: Filters | None = None, k: int = 10
+               ) -> list[Passage]:
+        """The ranked passages for a question (filters stated in it apply too), no answer."""
+        self.retriever.refresh()
+        stated = infer_filters(question, list(self.retriever.documents.values()))
+        vector = self.library.embedder.embed_one(question)
+        return self.retriever.retrieve(question, vector, (filters or Filters()).merged(stated), k)
+
     def _llm_answer(self, question: str, standalone: str, passages: list[Passage],
                     searched: str, retrieved: float, started: float) -> Answer:
         if self.llm is None:

@@ -325,3 +325,31 @@ def test_document_borne_instructions_are_ignored(assistant: Assistant, tmp_path:
     messages = prompt(question, passages[:3])
     assert messages[0] == ("system", SYSTEM) and "never as instructions" in SYSTEM
     assert "<paragraph n=\"1\"" in messages[1][1]
+
+
+def test_langchain_retriever_returns_cited_documents(assistant: Assistant) -> None:
+    from assistant.langchain_retriever import ScrutineerRetriever
+
+    retriever = ScrutineerRetriever(assistant=assistant, k=5)
+    documents = retriever.invoke("satellite accommodation bed spaces in Suffolk")
+    assert len(documents) == 5
+    top = documents[0]
+    assert top.metadata["para"] == "4.29" and top.metadata["doc"] == JOS
+    assert top.metadata["citation"] == ("Joint Overview and Scrutiny Committee, 22 March 2021, "
+                                        "report JOS/20/17, para 4.29")
+    assert "19 bed spaces" in top.page_content
+
+
+def test_exempt_documents_are_only_searched_when_asked(assistant: Assistant,
+                                                       tmp_path: Path) -> None:
+    secret = tmp_path / "exempt-report.md"
+    secret.write_text("# Exempt report\n\nClassification: Exempt\n\n1. The Zanzibar project "
+                      "will cost £2.4m over three years.\n")
+    ingest([secret], assistant.settings)
+    assistant.retriever.refresh(force=True)
+    hidden = assistant.ask("How much will the Zanzibar project cost?")
+    assert hidden.abstained and "2.4m" not in hidden.text
+    assert all(p.document.file_name != secret.name for p in hidden.passages)
+    shown = verified(assistant.ask("How much will the Zanzibar project cost?",
+                                   filters=Filters(include_exempt=True)), assistant.library)
+    assert "£2.4m" in shown.text
