@@ -69,8 +69,8 @@ class Assistant:
         if wanted.kind == "precedent":
             draft = self._precedent(standalone, vector, wanted, passages)
         else:
-            draft = self.answerer.compose(standalone, vector, wanted,
-                                          passages[: self.settings.answer_passages])
+            usable = self._with_neighbours(passages[: self.settings.answer_passages])
+            draft = self.answerer.compose(standalone, vector, wanted, usable)
         reason = self._abstain_reason(standalone, draft, passages, unknown, wanted)
         timings = {"retrieve": (retrieved - started) * 1000,
                    "answer": (time.perf_counter() - retrieved) * 1000}
@@ -81,6 +81,19 @@ class Assistant:
         if reason:
             return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
         return Answer(text=draft.text, citations=draft.citations, **base)
+
+    def _with_neighbours(self, passages: list[Passage], top: int = 2) -> list[Passage]:
+        """The best hits bring the paragraphs beside them (a lead-in before a list, the rest of
+        a split paragraph) into what the answer may quote; citations still name the paragraph
+        that says the thing."""
+        seen = {p.paragraph.para_id for p in passages}
+        extra = []
+        for passage in passages[:top]:
+            for near in self.retriever.neighbours(passage.paragraph):
+                if near.para_id not in seen:
+                    seen.add(near.para_id)
+                    extra.append(Passage(near, passage.document, passage.score * 0.9))
+        return [*passages, *extra]
 
     def search(self, question: str, filters: Filters | None = None, k: int = 10
                ) -> list[Passage]:

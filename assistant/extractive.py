@@ -63,6 +63,7 @@ class ExtractiveAnswerer:
         self.max_units = max_units
         self.max_items = max_items
 
+
     def score(self, question: str, vector: list[float], intent: Intent,
               passages: list[Passage]) -> list[Scored]:
         """Every unit of every passage, scored against the question."""
@@ -105,7 +106,8 @@ class ExtractiveAnswerer:
             return 0.05
         return 0.0
 
-    def select(self, scored: list[Scored], intent: Intent) -> list[Scored]:
+    def select(self, scored: list[Scored], intent: Intent, passages: list[Passage]
+               ) -> list[Scored]:
         """The units worth quoting: the best, then close seconds that add something new."""
         if not scored:
             return []
@@ -118,7 +120,28 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
         if intent.kind == "list":
             chosen = self._with_list(chosen, scored)
+        if chosen[0].unit.text.endswith(":"):
+            chosen = self._with_what_follows(chosen, scored, passages)
         return chosen
+
+    def _with_what_follows(self, chosen: list[Scored], scored: list[Scored],
+                           passages: list[Passage]) -> list[Scored]:
+        """A lead-in ("uses the following definition:") is quoted with what it introduces: its
+        own items, or the next paragraph when the lead-in ends its paragraph."""
+        lead = chosen[0]
+        same = sorted((s for s in scored if s.passage == lead.passage),
+                      key=lambda s: s.unit.position)
+        after = [s for s in same if s.unit.position > lead.unit.position]
+        if not after:
+            here = passages[lead.passage].paragraph
+            following = [i for i, p in enumerate(passages)
+                         if p.paragraph.doc_id == here.doc_id
+                         and p.paragraph.ordinal == here.ordinal + 1]
+            if following:
+                after = sorted((s for s in scored if s.passage == following[0]),
+                               key=lambda s: s.unit.position)
+        taken = [lead, *after[: self.max_items]]
+        return taken + [c for c in chosen[1:] if c not in taken]
 
     def _with_list(self, chosen: list[Scored], scored: list[Scored]) -> list[Scored]:
         """A list question takes the whole list that the best list-bearing unit belongs to."""
@@ -146,7 +169,7 @@ class ExtractiveAnswerer:
                 passages: list[Passage]) -> Draft:
         """The answer text and citations from the passages."""
         scored = self.score(question, vector, intent, passages)
-        chosen = self.select(scored, intent)
+        chosen = self.select(scored, intent, passages)
         if not chosen:
             return Draft("", (), 0.0, 0.0)
         if intent.kind in ("figure", "date"):

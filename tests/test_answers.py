@@ -353,3 +353,12 @@ def test_exempt_documents_are_only_searched_when_asked(assistant: Assistant,
     shown = verified(assistant.ask("How much will the Zanzibar project cost?",
                                    filters=Filters(include_exempt=True)), assistant.library)
     assert "£2.4m" in shown.text
+
+
+def test_a_neighbouring_lead_in_can_be_quoted_with_its_own_citation(assistant: Assistant
+                                                                    ) -> None:
+    answer = verified(assistant.ask("How does the Suffolk Children's Safeguarding Board define "
+                                    "urban street gangs?"), assistant.library)
+    labels = [c.passage.paragraph.label for c in answer.citations]
+    assert "4.19" in labels
+    assert "- see themselves (and are seen by others) as a discernible group;" in answer.text
