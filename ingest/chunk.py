@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.documents import Paragraph
 from ingest.structure import Unit
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'‘“•\d])")
 
 

@@ -83,13 +83,16 @@ def _zone_keys(lines: list[str]) -> set[str]:
 
 
 def repeated_margins(pages: list[list[str]]) -> set[str]:
-    """Keys of lines that recur at the top or bottom of many pages."""
+    """Keys of lines that recur at the top or bottom of many pages and hardly anywhere else
+    (a form's field label repeated through the body is content, not a running header)."""
     with_text = [p for p in pages if any(t.strip() for t in p)]
     if len(with_text) < 2:
         return set()
     counts = Counter(key for page in with_text for key in _zone_keys(page))
+    everywhere = Counter(_key(t) for page in with_text for t in page if t.strip())
     needed = 2 if len(with_text) == 2 else max(3, int(0.4 * len(with_text) + 0.5))
-    return {key for key, n in counts.items() if n >= needed and len(key) < 160}
+    return {key for key, n in counts.items()
+            if n >= needed and len(key) < 160 and n >= 0.8 * everywhere[key]}
 
 
 def _is_blank_page(lines: list[str]) -> bool:

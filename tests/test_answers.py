@@ -362,3 +362,18 @@ def test_a_neighbouring_lead_in_can_be_quoted_with_its_own_citation(assistant: A
     labels = [c.passage.paragraph.label for c in answer.citations]
     assert "4.19" in labels
     assert "- see themselves (and are seen by others) as a discernible group;" in answer.text
+
+
+def test_chat_keeps_the_conversation(assistant: Assistant, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from ui.cli import main
+
+    monkeypatch.setenv("SCRUTINEER_DATA_DIR", str(assistant.settings.data_dir))
+    monkeypatch.setenv("SCRUTINEER_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL)
+    result = CliRunner().invoke(main, ["chat"], input="What is the Safe at Home scheme?\n"
+                                                      "Who leads that?\n\n")
+    assert result.exit_code == 0, result.output
+    assert "(Understood as: Who leads the Safe at Home scheme?)" in result.output
+    assert "Lead Agency: Riverton City Council" in result.output
+    assert "Sources:" in result.output
