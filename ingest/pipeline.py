@@ -151,6 +151,15 @@ class Ingestor:
         return _summary(results, started)
 
 
+def refresh_search_index(library: Library, summary: IngestSummary) -> None:
+    """Rebuild the lexical index now, so the first question after ingestion does not pay."""
+    if not any(summary.counts.get(k) for k in ("added", "updated", "removed")):
+        return
+    from assistant.retrieval import Retriever
+
+    Retriever(library).refresh(force=True)
+
+
 def _summary(results: list[FileResult], started: float) -> IngestSummary:
     return IngestSummary(tuple(results), time.perf_counter() - started,
                          Counter(r.status for r in results))
@@ -167,7 +176,9 @@ def ingest(
     settings = settings or get_settings()
     library = library or Library(settings)
     runner = Ingestor(library, settings, progress or NoProgress())
-    return runner.run([Path(p) for p in paths], force)
+    summary = runner.run([Path(p) for p in paths], force)
+    refresh_search_index(library, summary)
+    return summary
 
 
 def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
@@ -185,7 +196,9 @@ def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
             doc_id = matches[0].doc_id
         count = library.remove_document(doc_id)
         results.append(FileResult(str(path), "removed", doc_id, count))
-    return _summary(results, started)
+    summary = _summary(results, started)
+    refresh_search_index(library, summary)
+    return summary
 
 
 def rebuild(

@@ -168,3 +168,19 @@ def test_ask_lists_matching_paragraphs_with_citations(samples: Path) -> None:
     empty = CliRunner().invoke(main, ["ask", "anything"], env={"SCRUTINEER_DATA_DIR": str(
         samples.parent / "empty")})
     assert empty.exit_code == 1 and "scrutineer ingest PATH" in empty.output
+
+
+def test_ingestion_leaves_a_current_lexical_index(samples: Path, data_dir: Path,
+                                                  monkeypatch) -> None:
+    from assistant.retrieval import Retriever
+
+    ingest([samples])
+    library = Library(get_settings())
+    retriever = Retriever(library)
+    assert retriever.lexical.load(library.signature())  # built by the ingestion, not on demand
+    rebuilt = []
+    monkeypatch.setattr(Retriever, "_rebuild", lambda self, sig: rebuilt.append(sig))
+    retriever.refresh(force=True)
+    assert rebuilt == []
+    remove([samples / "riverton-safer-streets-progress-2023-24.pdf"], library)
+    assert not retriever.lexical.load("stale") and retriever.lexical.load(library.signature())

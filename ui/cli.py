@@ -205,6 +205,8 @@ def chat_command(**filters: Any) -> None:
     from ui.render import answer_text
 
     assistant = Assistant(get_settings())
+    if assistant.library.paragraph_count() == 0:
+        raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
     chosen = _filters(**filters)
     history: list[Turn] = []
     click.echo("Ask about the documents in the library; an empty line ends the conversation.")
