@@ -182,5 +182,6 @@ def test_ingestion_leaves_a_current_lexical_index(samples: Path, data_dir: Path,
     monkeypatch.setattr(Retriever, "_rebuild", lambda self, sig: rebuilt.append(sig))
     retriever.refresh(force=True)
     assert rebuilt == []
+    monkeypatch.undo()
     remove([samples / "riverton-safer-streets-progress-2023-24.pdf"], library)
     assert not retriever.lexical.load("stale") and retriever.lexical.load(library.signature())
