@@ -76,7 +76,7 @@ class Checked:
     refused: bool
 
 
-def _facts(sentence: str) -> list[str]:
+def facts(sentence: str) -> list[str]:
     """Figures, dates, names, addresses in a sentence: each must be in the cited text."""
     body = " " + MARKER_RE.sub("", sentence)
     found = [m.group().rstrip(".,;:") for m in FACT_RE.finditer(body)]
@@ -124,7 +124,7 @@ class Validator:
             return "cites only text that gives instructions"
         text = " ".join(f"{p.paragraph.text} {p.document.identity}" for p in cited)
         lowered = text.lower()
-        missing = [f for f in _facts(sentence) if f.lower() not in lowered]
+        missing = [f for f in facts(sentence) if f.lower() not in lowered]
         if missing:
             return "not in the cited paragraph: " + ", ".join(missing)
         vectors = self.embedder.embed([sentence] + [p.paragraph.text for p in cited])

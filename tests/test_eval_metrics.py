@@ -121,3 +121,23 @@ def test_testset_from_csv(tmp_path: Path) -> None:
     assert first.evidence == (Evidence("a.txt", "4.29", None, ""),)
     assert first.answer_contains == ("19", "March 2021") and first.tags == ("numeric",)
     assert second.answerable is False and second.evidence == ()
+
+
+def test_support_judge_agrees_with_the_hand_labelled_pairs() -> None:
+    import json
+
+    from assistant.embedder import SentenceTransformerEmbedder
+    from assistant.settings import DEFAULT_EMBEDDING_MODEL
+    from eval.judge import FITTED, SupportJudge, calibrate, cohen_kappa, load_pairs
+    from tests.conftest import SAMPLES, SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip("shared corpus seeds/ not present")
+    pairs = load_pairs([SAMPLES, SEEDS])
+    assert len(pairs) >= 100
+    assert sum(p.supported for p in pairs) >= 40 and sum(not p.supported for p in pairs) >= 40
+    result = calibrate(SupportJudge(SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)), pairs)
+    stored = json.loads(FITTED.read_text())
+    assert result["threshold"] == pytest.approx(stored["threshold"], abs=0.01)
+    assert result["accuracy"] >= 0.85 and result["kappa"] >= 0.7
+    assert cohen_kappa([True, False, True, False], [True, False, False, False]) == 0.5
