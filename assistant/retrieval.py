@@ -89,10 +89,11 @@ class Retriever:
             return []
         everything = len(allowed) == len(self.documents)
         doc_ids = None if everything else [d.doc_id for d in allowed]
-        dense = self.library.nearest(vector, self.candidates, doc_ids)
+        mode = self.library.settings.retrieval
+        dense = self.library.nearest(vector, self.candidates, doc_ids) if mode != "lexical" else []
         allowed_ids = None if everything else set(doc_ids or ())
         lexical = self.lexical.search(question, self.candidates, self._paragraph_filter(
-            allowed_ids))
+            allowed_ids)) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
     def _paragraph_filter(self, doc_ids: set[str] | None) -> set[str] | None:

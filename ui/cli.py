@@ -125,6 +125,15 @@ def paragraphs_command(document: str) -> None:
         click.echo(paragraph.text)
 
 
+def _register_eval() -> None:
+    from ui.eval_cli import eval_group
+
+    main.add_command(eval_group)
+
+
+_register_eval()
+
+
 def _filters(council: tuple[str, ...], committee: tuple[str, ...], doc_type: tuple[str, ...],
              since: str, until: str, document: tuple[str, ...], include_exempt: bool) -> Any:
     from assistant.answers import Filters

@@ -1,0 +1,94 @@
+"""`scrutineer eval ...`: run, score and compare evaluations from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eval.pipelines import PIPELINES
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure retrieval, citation accuracy, grounding and abstention on test sets."""
+
+
+@eval_group.command("run")
+@click.argument("testset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--library", type=click.Path(exists=True, path_type=Path),
+              help="A data directory, or a folder of documents to ingest into OUT/data.")
+@click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(PIPELINES),
+              default=("scrutineer",), show_default=True, help="Repeat to compare several.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("eval-run"),
+              show_default=True, help="Where results and reports are written.")
+def run_command(testset: Path, library: Path | None, pipelines: tuple[str, ...], out: Path
+                ) -> None:
+    """Answer every question with each pipeline, grade, and write the reports.
+
+    \b
+    Example:
+      scrutineer eval run eval/data/samples.jsonl --library samples/library \\
+          --pipeline scrutineer --pipeline naive-langchain --out runs/today
+    """
+    from eval.report import markdown
+    from eval.runner import run
+
+    with click.progressbar(length=0, label="questions") as bar:
+        def progress(name: str, done: int, total: int) -> None:
+            bar.length = total
+            bar.label = name
+            bar.update(1)
+
+        summary = _guard(lambda: run(testset, library, pipelines, out, progress))
+    click.echo(markdown(summary, testset.name))
+    click.echo(f"\nWrote {out / 'results.jsonl'}, summary.json, report.md and report.html")
+
+
+@eval_group.command("score")
+@click.argument("testset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("answers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def score_command(testset: Path, answers: Path) -> None:
+    """Grade answers from any system written in the `scrutineer ask --json` layout.
+
+    \b
+    Example:
+      scrutineer ask --batch questions.jsonl --json > answers.jsonl
+      scrutineer eval score questions.jsonl answers.jsonl
+    """
+    from eval.runner import score
+
+    click.echo(json.dumps(_guard(lambda: score(testset, answers)), indent=2))
+
+
+@eval_group.command("compare")
+@click.argument("run_a", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run_b", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def compare_command(run_a: Path, run_b: Path) -> None:
+    """What got better and worse from RUN_A to RUN_B, question by question.
+
+    \b
+    Example:
+      scrutineer eval compare runs/monday runs/tuesday
+    """
+    from eval.runner import compare
+
+    report = _guard(lambda: compare(run_a, run_b))
+    for pipeline, metrics in report.items():
+        click.echo(f"{pipeline}:")
+        for metric, entry in metrics.items():
+            click.echo(f"  {metric}: {len(entry['better'])} better, {len(entry['worse'])} "
+                       f"worse, {entry['same']} same (sign test p={entry['p_value']})")
+            for question in entry["worse"]:
+                click.echo(f"    worse: {question}")
+
+
+def _guard(action: Any) -> Any:
+    from assistant.errors import ScrutineerError
+
+    try:
+        return action()
+    except (ScrutineerError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
