@@ -79,3 +79,25 @@ def test_a_bad_testset_is_refused_with_line_numbers(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "run", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert 'line 1: missing "question"' in result.output
+
+
+def test_import_qmsum_turns_become_labelled_paragraphs(tmp_path: Path) -> None:
+    from ingest.parse import parse_file
+    from tests.conftest import CORPUS
+
+    source = CORPUS / "qmsum-committee" / "val.jsonl"
+    if not source.is_file():
+        pytest.skip("QMSum data not present")
+    result = CliRunner().invoke(main, ["eval", "import-qmsum", str(source), "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 6 meetings" in result.output and "67 questions" in result.output
+    from eval.testset import load_testset
+
+    items = load_testset(tmp_path / "testset.jsonl")
+    first = items[0]
+    document = parse_file(tmp_path / "documents" / first.evidence[0].doc)
+    labels = {p.label for p in document.paragraphs}
+    assert {e.para for e in first.evidence} <= labels
+    turn = next(p for p in document.paragraphs if p.label == "1")
+    assert turn.text.startswith("Mr. Paul Manly (NanaimoLadysmith, GP): Thank you, Mr. Chair.")

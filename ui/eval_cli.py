@@ -85,6 +85,26 @@ def compare_command(run_a: Path, run_b: Path) -> None:
                 click.echo(f"    worse: {question}")
 
 
+@eval_group.command("import-qmsum")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for documents/ and testset.jsonl.")
+def import_qmsum_command(source: Path, out: Path) -> None:
+    """Convert a QMSum committee split (JSONL) into documents and a test set.
+
+    \b
+    Example:
+      scrutineer eval import-qmsum ../shared/corpus/qmsum-committee/val.jsonl --out qmsum-val
+      scrutineer eval run qmsum-val/testset.jsonl --library qmsum-val/documents --out runs/qmsum
+    """
+    from eval.qmsum import convert, write_testset
+
+    documents, items = convert(source, out)
+    write_testset(items, out / "testset.jsonl")
+    click.echo(f"Wrote {len(documents)} meetings to {out / 'documents'} and {len(items)} "
+               f"questions to {out / 'testset.jsonl'}")
+
+
 def _guard(action: Any) -> Any:
     from assistant.errors import ScrutineerError
 
