@@ -88,7 +88,9 @@ class NaiveLangChainPipeline:
 
     def answer(self, item: TestItem) -> dict[str, Any]:
         started = time.perf_counter()
-        found = self.store.similarity_search_with_score(item.question, k=4)
+        named = item.filters.get("documents") if item.filters else None
+        where = {"doc": {"$in": list(named)}} if named else None
+        found = self.store.similarity_search_with_score(item.question, k=4, filter=where)
         elapsed = (time.perf_counter() - started) * 1000
         citations = [{"n": n, "doc": d.metadata["doc"], "title": d.metadata["doc"], "para": "",
                       "page": d.metadata.get("page") or None, "quote": d.page_content,
