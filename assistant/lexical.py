@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
 TOKEN_RE = re.compile(r"[a-z0-9£]+(?:[/.\-'’][a-z0-9]+)*")
 STOPWORDS = frozenset((
