@@ -14,6 +14,12 @@ def _turn(index: int, speaker: str, content: str) -> str:
     return f"{index}. {speaker.strip()}: {text}"
 
 
+def _snippet(turn: dict) -> str:
+    """A verbatim opening of the turn (so chunked pipelines without labels can match too)."""
+    words = " ".join(str(turn.get("content", "")).split()).split(" ")
+    return " ".join(words[:12])
+
+
 def _turns(spans: list[list[str]]) -> list[int]:
     out: list[int] = []
     for start, end in spans:
@@ -47,7 +53,7 @@ def convert(source: Path, out: Path) -> tuple[list[Path], list[TestItem]]:
                 continue
             items.append(TestItem(
                 id=f"{split}-{number:03d}-{q:02d}", question=query["query"],
-                evidence=tuple(Evidence(name, str(t)) for t in gold),
+                evidence=tuple(Evidence(name, str(t), None, _snippet(turns[t])) for t in gold),
                 tags=("qmsum", split), filters={"documents": [name]}))
     return documents, items
 
@@ -58,6 +64,6 @@ def write_testset(items: list[TestItem], path: Path) -> None:
         for item in items:
             handle.write(json.dumps({
                 "id": item.id, "question": item.question, "history": [], "answerable": True,
-                "evidence": [{"doc": e.doc, "para": e.para, "page": None, "quote": ""}
+                "evidence": [{"doc": e.doc, "para": e.para, "page": None, "quote": e.quote}
                              for e in item.evidence],
                 "answer_contains": [], "tags": list(item.tags), "filters": item.filters}) + "\n")

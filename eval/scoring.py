@@ -82,9 +82,10 @@ def grade(item: TestItem, answer: dict[str, Any], judge: SupportJudge) -> dict[s
     scores.update(retrieval_scores(item, answer))
     precision, recall, f1 = citation_prf(_hits(answer.get("citations", [])), item.evidence)
     scores.update({"citation_precision": precision, "citation_recall": recall,
-                   "citation_f1": f1, "false_abstention": 1.0 if abstained else 0.0,
-                   "answer_correct": 1.0 if not abstained and contains_all(
-                       str(answer.get("answer", "")), item.answer_contains) else 0.0})
+                   "citation_f1": f1, "false_abstention": 1.0 if abstained else 0.0})
+    if item.answer_contains:  # only questions that say what a correct answer contains
+        scores["answer_correct"] = 1.0 if not abstained and contains_all(
+            str(answer.get("answer", "")), item.answer_contains) else 0.0
     if not abstained:
         scores.update(grounding_scores(answer, judge))
     return scores
