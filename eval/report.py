@@ -47,6 +47,37 @@ def markdown(summary: dict[str, Any], testset: str) -> str:
     return "\n".join(lines)
 
 
+def _table(summary: dict[str, Any]) -> str:
+    """The side-by-side table as HTML."""
+    names = list(summary)
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+    rows = [f"<tr><th>metric</th>{head}</tr>"]
+    for metric in SHOWN:
+        cells = "".join(f"<td>{html.escape(_value(summary[n], metric))}</td>" for n in names)
+        rows.append(f"<tr><td>{metric}</td>{cells}</tr>")
+    cells = "".join(f"<td>{summary[n]['latency_ms']['median']:.0f} / "
+                    f"{summary[n]['latency_ms']['p95']:.0f}</td>" for n in names)
+    rows.append(f"<tr><td>latency median / p95 (ms)</td>{cells}</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _tags(summary: dict[str, Any]) -> str:
+    """Per-tag results for each pipeline as HTML tables."""
+    out = []
+    for name, entry in summary.items():
+        tags = entry.get("by_tag", {})
+        if not tags:
+            continue
+        rows = ["<tr><th>tag</th><th>n</th><th>hit@5</th><th>citation_f1</th>"
+                "<th>answer_correct</th><th>abstention_correct</th></tr>"]
+        for tag, row in tags.items():
+            cells = "".join(f"<td>{row[m]:.2f}</td>" if m in row else "<td>–</td>" for m in (
+                "hit@5", "citation_f1", "answer_correct", "abstention_correct"))
+            rows.append(f"<tr><td>{html.escape(tag)}</td><td>{row['n']}</td>{cells}</tr>")
+        out.append(f"<h3>{html.escape(name)}</h3><table>{''.join(rows)}</table>")
+    return "".join(out)
+
+
 def _bars(summary: dict[str, Any]) -> str:
     """Grouped bars of the headline metrics by pipeline, with 95% interval whiskers."""
     metrics = [m for m in SHOWN if m != "false_abstention"]
@@ -133,13 +164,15 @@ def write_reports(out: Path, summary: dict[str, Any], rows: Sequence[dict[str, A
     """Write report.md and report.html into ``out``."""
     text = markdown(summary, testset)
     (out / "report.md").write_text(text + "\n")
-    table = html.escape(text)
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>Evaluation of "
             f"{html.escape(testset)}</title><style>body{{font-family:sans-serif;margin:2em;"
             f"max-width:1100px}}table{{border-collapse:collapse;font-size:13px}}td,th{{border:"
             f"1px solid #ccc;padding:4px;vertical-align:top}}pre{{background:#f6f8fa;"
             f"padding:1em;overflow:auto}}</style></head><body>"
             f"<h1>Evaluation of {html.escape(testset)}</h1><h2>Headline metrics</h2>"
-            f"{_bars(summary)}<h2>Latency</h2>{_latency(rows)}<h2>Table</h2><pre>{table}</pre>"
+            f"{_bars(summary)}<h2>Side by side</h2>{_table(summary)}<p>95% bootstrap intervals "
+            f"in brackets; retrieval, citation and grounding metrics over answerable questions, "
+            f"abstention over unanswerable ones.</p><h2>Latency</h2>{_latency(rows)}"
+            f"<h2>By tag</h2>{_tags(summary)}"
             f"<h2>Failures: gold next to what was cited</h2>{_failures(rows)}</body></html>")
     (out / "report.html").write_text(page)
