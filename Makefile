@@ -26,7 +26,7 @@ ingest-samples: install
 	$(BIN)/scrutineer ingest samples/library
 
 run: ingest-samples
-	$(BIN)/scrutineer chat
+	$(BIN)/scrutineer ui
 
 test: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts

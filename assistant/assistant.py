@@ -49,14 +49,18 @@ class Assistant:
         return self._llm
 
     def ask(self, question: str, history: Sequence[Turn | dict] = (),
-            filters: Filters | None = None, mode: str | None = None) -> Answer:
-        """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search."""
+            filters: Filters | None = None, mode: str | None = None,
+            precedent: bool = False, max_sources: int | None = None) -> Answer:
+        """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search,
+        ``precedent`` lists every occasion, ``max_sources`` caps the passages quoted from."""
         started = time.perf_counter()
         standalone = rewrite(question, history)
         self.retriever.refresh()
         stated = infer_filters(standalone, list(self.retriever.documents.values()))
         chosen = (filters or Filters()).merged(stated)
         wanted = intent(standalone)
+        if precedent:
+            wanted = Intent("precedent", wanted.years, wanted.names)
         vector = self.library.embedder.embed_one(standalone)
         k = PRECEDENT_PASSAGES if wanted.kind == "precedent" else self.settings.passages
         passages = self.retriever.retrieve(standalone, vector, chosen, k=max(k, 10))
@@ -69,7 +73,7 @@ class Assistant:
         if wanted.kind == "precedent":
             draft = self._precedent(standalone, vector, wanted, passages)
         else:
-            usable = self._with_neighbours(passages[: self.settings.answer_passages])
+            usable = self._with_neighbours(passages[: max_sources or self.settings.answer_passages])
             draft = self.answerer.compose(standalone, vector, wanted, usable)
         reason = self._abstain_reason(standalone, draft, passages, unknown, wanted)
         timings = {"retrieve": (retrieved - started) * 1000,

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
     abstain_below: float = Field(default_factory=lambda: calibrated("abstain_below", 0.55))
+    allow_exempt: bool = False  # whether the UI may offer to search exempt documents
     retrieval: str = "hybrid"  # "dense" or "lexical" alone, for comparisons
     answer_mode: str = "extractive"  # or "llm" (needs llm_model)
     llm_model: str = ""  # e.g. "ollama:llama3.1", "openai:gpt-4o-mini"

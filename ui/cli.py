@@ -125,6 +125,26 @@ def paragraphs_command(document: str) -> None:
         click.echo(paragraph.text)
 
 
+@main.command("ui")
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def ui_command(port: int, host: str) -> None:
+    """Start the chat app in the browser (Streamlit).
+
+    \b
+    Example:
+      scrutineer ui --port 8501
+    """
+    import subprocess
+
+    app = Path(__file__).with_name("app.py")
+    click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+               "--server.address", host, "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(command))
+
+
 def _register_eval() -> None:
     from ui.eval_cli import eval_group
 

@@ -1,0 +1,99 @@
+"""The chat page through Streamlit's AppTest, over a real library built from the samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
+from ingest import ingest
+from tests.conftest import SAMPLES
+
+CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "chat.py")
+
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ui-library")
+    ingest([SAMPLES], Settings(data_dir=folder, embedding_model=DEFAULT_EMBEDDING_MODEL))
+    return folder
+
+
+@pytest.fixture
+def app(library_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SCRUTINEER_DATA_DIR", str(library_dir))
+    monkeypatch.setenv("SCRUTINEER_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL)
+    test = AppTest.from_file(CHAT, default_timeout=120)
+    test.run()
+    assert not test.exception, test.exception
+    return test
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def texts(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_a_question_is_answered_with_source_cards(app: AppTest) -> None:
+    ask(app, "How many ASB case reviews were held in Riverton?")
+    assert "Eleven ASB case reviews were held in 2023-24. [1]" in texts(app)
+    labels = [e.label for e in app.expander]
+    assert any(label.startswith("[1] Riverton Safer Streets Partnership Strategy") and
+               "p. 1" in label for label in labels)
+    assert "<mark>Update: Eleven ASB case reviews were held in 2023-24.</mark>" in texts(app)
+
+
+def test_an_abstention_has_no_source_cards(app: AppTest) -> None:
+    ask(app, "What is Riverton's policy on dog fouling?")
+    assert app.warning and "does not contain an answer" in app.warning[0].value
+    labels = [e.label for e in app.expander]
+    assert labels and all(label.startswith("Possibly related") for label in labels)
+
+
+def test_follow_up_shows_the_rewritten_question(app: AppTest) -> None:
+    ask(app, "What is the Safe at Home scheme?")
+    ask(app, "Who leads that?")
+    captions = "\n".join(c.value for c in app.caption)
+    assert "Understood as: Who leads the Safe at Home scheme?" in captions
+    assert "Lead Agency: Riverton City Council" in texts(app)
+
+
+def test_filters_in_the_sidebar_restrict_the_search(app: AppTest) -> None:
+    app.sidebar.multiselect(key="councils").set_value(["Eastvale Borough Council"]).run()
+    ask(app, "What did the partnership do on knife crime?")
+    captions = "\n".join(c.value for c in app.caption)
+    assert "1 of 3 documents (council: Eastvale Borough Council)" in captions
+
+
+def test_feedback_is_saved_with_the_question_and_citations(app: AppTest,
+                                                           library_dir: Path) -> None:
+    ask(app, "How many ASB case reviews were held in Riverton?")
+    app.feedback(key="rating-0").set_value(1)
+    app.text_input(key="comment-0").set_value("Exactly what I needed")
+    app.button(key="save-0").click().run()
+    saved = [json.loads(line) for line in (library_dir / "feedback.jsonl").read_text()
+             .splitlines()]
+    assert saved[-1]["rating"] == "up" and saved[-1]["comment"] == "Exactly what I needed"
+    assert saved[-1]["question"] == "How many ASB case reviews were held in Riverton?"
+    assert saved[-1]["citations"][0]["quote"] == "Update: Eleven ASB case reviews were held in " \
+                                                 "2023-24."
+    assert "feedback was saved" in "\n".join(c.value for c in app.caption)
+
+
+def test_briefing_note_export(app: AppTest) -> None:
+    from ui.answer_view import briefing_note
+
+    ask(app, "How many ASB case reviews were held in Riverton?")
+    assert app.get("download_button")
+    note = briefing_note(app.session_state["turns"])
+    assert note.startswith("# Briefing note\n\n## How many ASB case reviews were held in Riverton?")
+    assert "1. Safer Riverton Board, 21 November 2023" in note
+    assert "“Update: Eleven ASB case reviews were held in 2023-24.”" in note
