@@ -11,7 +11,7 @@ import streamlit as st
 
 from assistant.answers import Answer, Citation
 from assistant.assistant import Assistant
-from assistant.citations import citation, readable_date
+from assistant.citations import citation, locator, readable_date
 
 
 def highlighted(text: str, quote: str) -> str:
@@ -33,10 +33,7 @@ def card_title(cited: Citation) -> str:
         bits.append(meeting)
     if document.meta.report_ref:
         bits.append(f"report {document.meta.report_ref}")
-    place = f"para {paragraph.label}" if paragraph.label else "paragraph"
-    if paragraph.page:
-        place += f", p. {paragraph.page}"
-    bits.append(place)
+    bits.append(locator(paragraph))
     return " · ".join(bits)
 
 

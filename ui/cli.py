@@ -141,7 +141,7 @@ def ui_command(port: int, host: str) -> None:
     click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.address", host, "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     sys.exit(subprocess.call(command))
 
 
@@ -283,3 +283,7 @@ def _prompted() -> Any:
         if not text.strip():
             return
         yield text.strip()
+
+
+if __name__ == "__main__":
+    main()

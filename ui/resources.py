@@ -16,8 +16,11 @@ T = TypeVar("T")
 
 @st.cache_resource(show_spinner="Loading the library and the language model…")
 def assistant_for(settings: Settings) -> Assistant:
-    """The assistant for these settings (the embedder loads once and is shared)."""
-    return Assistant(settings)
+    """The assistant for these settings; the model loads now, once, not on the first question."""
+    assistant = Assistant(settings)
+    assistant.library.embedder.embed_one("warm up")
+    assistant.retriever.refresh(force=True)
+    return assistant
 
 
 def current_assistant() -> Assistant:

@@ -1,0 +1,97 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright; no browser
+download): start the app on loopback, ask, open a citation, save screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
+from ingest import ingest
+from tests.conftest import SAMPLES
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = Path(__file__).resolve().parent / "output"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="no Chromium here (make test installs Debian's chromium "
+                                       "where apt-get can)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("browser-library")
+    ingest([SAMPLES], Settings(data_dir=data, embedding_model=DEFAULT_EMBEDDING_MODEL))
+    port = _free_port()
+    env = {**os.environ, "SCRUTINEER_DATA_DIR": str(data),
+           "SCRUTINEER_EMBEDDING_MODEL": DEFAULT_EMBEDDING_MODEL}
+    log = (data / "ui.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT,
+                               cwd=Path(__file__).resolve().parent.parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail((data / "ui.log").read_text())
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not start within 90 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_ask_open_a_citation_and_take_screenshots(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server)
+        box = page.get_by_placeholder("Ask about the reports", exact=False)
+        box.wait_for(timeout=120_000)
+        assert page.title() == "Scrutineer"
+        box.fill("How many ASB case reviews were held in Riverton?")
+        started = time.perf_counter()
+        box.press("Enter")
+        page.get_by_text("Eleven ASB case reviews were held in 2023-24.", exact=False) \
+            .first.wait_for(timeout=120_000)
+        first_answer = time.perf_counter() - started
+        page.screenshot(path=str(OUTPUT / "browser-answer.png"), full_page=True)
+        page.get_by_text("[1] Riverton Safer Streets Partnership Strategy", exact=False) \
+            .first.click()
+        page.locator("mark").first.wait_for(timeout=30_000)
+        assert "Eleven ASB case reviews" in page.locator("mark").first.inner_text()
+        page.screenshot(path=str(OUTPUT / "browser-citation.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        browser.close()
+    (OUTPUT / "browser-timing.txt").write_text(f"question to first answer text: "
+                                               f"{first_answer:.2f} s\n")
+    assert width <= 1280  # no horizontal scrolling at 1280 px
