@@ -11,5 +11,6 @@ PAGES = Path(__file__).parent / "pages"
 st.set_page_config(page_title="Scrutineer", page_icon="📑", layout="wide")
 navigation = st.navigation([
     st.Page(PAGES / "chat.py", title="Ask", icon="💬", default=True),
+    st.Page(PAGES / "library.py", title="Library", icon="📚"),
 ])
 navigation.run()

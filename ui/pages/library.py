@@ -1,0 +1,106 @@
+"""Library: add reports, see what is in the library, remove documents, read a document's
+paragraphs as the assistant will cite them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.citations import locator, readable_date
+from assistant.settings import get_settings
+from ingest.formats import SUPPORTED_SUFFIXES
+from ingest.pipeline import FileResult, ingest, remove
+from ui.resources import current_assistant, guarded
+
+MAX_MB = 50
+assistant = current_assistant()
+settings = get_settings()
+st.title("Library")
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot climb out of the uploads folder or surprise a shell."""
+    stem, dot, suffix = Path(name).name.rpartition(".")
+    clean = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", stem or "upload").strip(" .") or "upload"
+    return f"{clean[:120]}{dot}{suffix.lower()}"
+
+
+class PageProgress:
+    """Ingestion progress drawn as a Streamlit progress bar."""
+
+    def __init__(self) -> None:
+        self.bar = st.progress(0.0, text="Starting…")
+        self.total, self.done = 1, 0
+
+    def files(self, total: int) -> None:
+        self.total = max(total, 1)
+
+    def file_started(self, path: Path, paragraphs: int) -> None:
+        self.bar.progress(self.done / self.total, text=f"Reading {path.name}…")
+
+    def embedded(self, count: int) -> None:
+        pass
+
+    def file_done(self, result: FileResult) -> None:
+        self.done += 1
+        self.bar.progress(min(self.done / self.total, 1.0), text=f"{self.done} of {self.total}")
+
+
+uploads = st.file_uploader("Add reports (PDF, Word, text or Markdown)", accept_multiple_files=True,
+                           type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
+if uploads and st.button("Add to the library", type="primary"):
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved, refused = [], []
+    for upload in uploads:
+        name = safe_name(upload.name)
+        if upload.size > MAX_MB * 1024 * 1024:
+            refused.append({"file": upload.name, "result": "failed",
+                            "reason": f"larger than {MAX_MB} MB"})
+            continue
+        if Path(name).suffix not in SUPPORTED_SUFFIXES:
+            refused.append({"file": upload.name, "result": "failed",
+                            "reason": "not a PDF, Word, text or Markdown file"})
+            continue
+        path = folder / name
+        path.write_bytes(upload.getvalue())
+        saved.append(path)
+    summary = guarded(lambda: ingest(saved, settings, assistant.library, PageProgress()))
+    assistant.retriever.refresh(force=True)
+    rows = refused + [{"file": Path(r.path).name, "result": r.status, "reason": r.reason,
+                       "paragraphs": r.paragraphs} for r in summary.results]
+    st.session_state["last_ingest"] = rows
+
+if st.session_state.get("last_ingest"):
+    st.subheader("Last upload")
+    st.dataframe(st.session_state["last_ingest"], hide_index=True, width="stretch")
+
+documents = assistant.library.documents()
+st.subheader(f"{len(documents)} documents")
+query = st.text_input("Search the list", key="search", placeholder="title, council, committee…")
+shown = [d for d in documents if query.lower() in " ".join(
+    (d.title, d.meta.council, d.meta.committee, d.file_name)).lower()]
+st.dataframe([{"title": d.title, "council": d.meta.council, "committee": d.meta.committee,
+               "date": readable_date(d.meta.meeting_date), "type": d.meta.doc_type,
+               "paragraphs": d.paragraph_count, "exempt": d.meta.exempt, "file": d.file_name}
+              for d in shown], hide_index=True, width="stretch")
+
+names = {f"{d.title} ({d.file_name})": d for d in shown}
+with st.expander("Remove documents"):
+    doomed = st.multiselect("Documents to remove", list(names), key="doomed")
+    if doomed and st.button("Remove", key="remove"):
+        summary = guarded(lambda: remove([names[n].source for n in doomed], assistant.library))
+        assistant.retriever.refresh(force=True)
+        st.success(f"Removed {summary.counts.get('removed', 0)} documents.")
+        st.rerun()
+
+chosen = st.selectbox("Read a document's paragraphs", ["", *names], key="reader")
+if chosen:
+    document = names[chosen]
+    st.caption(document.identity)
+    for paragraph in assistant.library.paragraphs(document.doc_id):
+        heading = " › ".join(paragraph.heading_path)
+        st.markdown(f"**{locator(paragraph)}**" + (f" — *{heading}*" if heading else ""))
+        st.text(paragraph.text)
