@@ -12,5 +12,6 @@ st.set_page_config(page_title="Scrutineer", page_icon="📑", layout="wide")
 navigation = st.navigation([
     st.Page(PAGES / "chat.py", title="Ask", icon="💬", default=True),
     st.Page(PAGES / "library.py", title="Library", icon="📚"),
+    st.Page(PAGES / "evaluation.py", title="Evaluation", icon="📊"),
 ])
 navigation.run()
