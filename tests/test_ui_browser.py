@@ -90,8 +90,12 @@ def test_ask_open_a_citation_and_take_screenshots(server: str) -> None:
         page.locator("mark").first.wait_for(timeout=30_000)
         assert "Eleven ASB case reviews" in page.locator("mark").first.inner_text()
         page.screenshot(path=str(OUTPUT / "browser-citation.png"), full_page=True)
+        link = page.get_by_text("Open the original at page 1").first.get_attribute("href")
         width = page.evaluate("document.documentElement.scrollWidth")
         browser.close()
     (OUTPUT / "browser-timing.txt").write_text(f"question to first answer text: "
                                                f"{first_answer:.2f} s\n")
     assert width <= 1280  # no horizontal scrolling at 1280 px
+    assert link is not None and link.endswith(".pdf#page=1")
+    with urllib.request.urlopen(f"{server}/{link.split('#')[0].lstrip('/')}") as reply:
+        assert reply.status == 200 and reply.read(5) == b"%PDF-"  # the app serves the original

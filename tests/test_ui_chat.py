@@ -97,3 +97,13 @@ def test_briefing_note_export(app: AppTest) -> None:
     assert note.startswith("# Briefing note\n\n## How many ASB case reviews were held in Riverton?")
     assert "1. Safer Riverton Board, 21 November 2023" in note
     assert "“Update: Eleven ASB case reviews were held in 2023-24.”" in note
+
+
+def test_a_pdf_source_links_to_its_page_and_shows_it(app: AppTest) -> None:
+    ask(app, "How many ASB case reviews were held in Riverton?")
+    links = [m.value for m in app.markdown if m.value.startswith("[Open the original")]
+    assert links and links[0].endswith(".pdf#page=1)")
+    app.toggle[0].set_value(True).run()
+    assert not app.exception, app.exception
+    images = app.get("image")
+    assert images, "the page image is shown"

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+from pathlib import Path
 
 import streamlit as st
 
 from assistant.answers import Answer, Citation
 from assistant.assistant import Assistant
 from assistant.citations import citation, locator, readable_date
+from assistant.documents import Document
 
 
 def highlighted(text: str, quote: str) -> str:
@@ -37,7 +40,7 @@ def card_title(cited: Citation) -> str:
     return " · ".join(bits)
 
 
-def source_card(cited: Citation, assistant: Assistant) -> None:
+def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
     """One source, opening onto the paragraph with its context."""
     paragraph, document = cited.passage.paragraph, cited.passage.document
     with st.expander(card_title(cited)):
@@ -45,6 +48,8 @@ def source_card(cited: Citation, assistant: Assistant) -> None:
             st.caption(" › ".join(p for p in (paragraph.part_title, *paragraph.heading_path) if p))
         st.markdown(highlighted(paragraph.text, cited.quote), unsafe_allow_html=True)
         st.caption(f"Cite as: {cited.text} — {document.file_name}")
+        if paragraph.page and document.file_name.lower().endswith(".pdf"):
+            original_page(document, paragraph.page, f"page-{turn}-{cited.n}")
         near = assistant.retriever.neighbours(paragraph)
         if near:
             st.markdown("**Neighbouring paragraphs**")
@@ -53,7 +58,40 @@ def source_card(cited: Citation, assistant: Assistant) -> None:
                 st.caption(f"{label}{other.text[:400]}")
 
 
-def show_answer(answer: Answer, assistant: Assistant) -> None:
+STATIC = Path(__file__).with_name("static")
+
+
+def served_copy(document: Document) -> str | None:
+    """The app-relative URL of the original PDF, copied once into the app's static folder."""
+    source = Path(document.source)
+    if not source.is_file():
+        return None
+    target = STATIC / "docs" / f"{document.doc_id}.pdf"
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return f"app/static/docs/{target.name}"
+
+
+def original_page(document: Document, page: int, key: str) -> None:
+    """A link that opens the original PDF at the page, and the page as an image on request."""
+    url = served_copy(document)
+    if url is None:
+        st.caption("The original file is no longer where it was ingested from.")
+        return
+    st.markdown(f"[Open the original at page {page}]({url}#page={page})")
+    if st.toggle(f"Show page {page}", key=key):
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(document.source)
+        try:
+            st.image(pdf[page - 1].render(scale=1.4).to_pil(),
+                     caption=f"{document.file_name}, page {page}")
+        finally:
+            pdf.close()
+
+
+def show_answer(answer: Answer, assistant: Assistant, turn: int = 0) -> None:
     """The answer and its sources, or the abstention and what was searched."""
     if answer.rewritten_question:
         st.caption(f"Understood as: {answer.rewritten_question}")
@@ -70,7 +108,7 @@ def show_answer(answer: Answer, assistant: Assistant) -> None:
     st.caption(f"Sources ({len(answer.citations)}) — searched {answer.searched}; "
                f"{answer.timings_ms.get('total', 0):.0f} ms")
     for cited in answer.citations:
-        source_card(cited, assistant)
+        source_card(cited, assistant, turn)
 
 
 def briefing_note(turns: list[dict]) -> str:

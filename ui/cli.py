@@ -141,7 +141,8 @@ def ui_command(port: int, host: str) -> None:
     click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.address", host, "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+               "--server.enableStaticServing", "true"]
     sys.exit(subprocess.call(command))
 
 

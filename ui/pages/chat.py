@@ -69,7 +69,7 @@ for index, turn in enumerate(turns):
     with st.chat_message("user"):
         st.markdown(turn["answer"].question)
     with st.chat_message("assistant"):
-        show_answer(turn["answer"], assistant)
+        show_answer(turn["answer"], assistant, index)
         if turn.get("feedback_saved"):
             st.caption("Thank you: your feedback was saved.")
         else:
