@@ -33,7 +33,9 @@ if st.button("Run", type="primary", disabled=not pipelines or (choice == "(uploa
     from eval.runner import run
 
     RUNS.mkdir(parents=True, exist_ok=True)
-    out = RUNS / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = next(RUNS / f"{stamp}{f'-{n}' if n else ''}" for n in range(100)
+               if not (RUNS / f"{stamp}{f'-{n}' if n else ''}").exists())
     out.mkdir()
     if upload is not None:
         testset = out / Path(upload.name).name
