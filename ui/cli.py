@@ -138,6 +138,7 @@ def ui_command(port: int, host: str) -> None:
     import subprocess
 
     app = Path(__file__).with_name("app.py")
+    (app.parent / "static").mkdir(exist_ok=True)  # originals are served from here for citations
     click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.address", host, "--server.headless", "true",
