@@ -69,22 +69,35 @@ class Assistant:
         unknown = self._unknown_names(wanted)
         mode = mode or self.settings.answer_mode
         if mode == "llm" and wanted.kind != "precedent" and passages and not unknown:
-            return self._llm_answer(question, standalone, passages, searched, retrieved, started)
+            return self._llm_answer(question, standalone, passages[: max_sources or
+                                                                  self.settings.answer_passages],
+                                    passages, (searched, started, retrieved))
         if wanted.kind == "precedent":
             draft = self._precedent(standalone, vector, wanted, passages)
         else:
             usable = self._with_neighbours(passages[: max_sources or self.settings.answer_passages])
             draft = self.answerer.compose(standalone, vector, wanted, usable)
         reason = self._abstain_reason(standalone, draft, passages, unknown, wanted)
+        return self._finish(question, standalone, passages, (searched, started, retrieved),
+                            reason or draft.text, () if reason else draft.citations,
+                            support=draft.support)
+
+    @staticmethod
+    def _finish(question: str, standalone: str, passages: list[Passage],
+                context: tuple[str, float, float], text: str, citations: tuple[Citation, ...],
+                abstained: bool | None = None, **extra: Any) -> Answer:
+        """The Answer with its timings; no citations means an abstention showing related
+        paragraphs (unless ``abstained`` says otherwise)."""
+        searched, started, retrieved = context
         timings = {"retrieve": (retrieved - started) * 1000,
                    "answer": (time.perf_counter() - retrieved) * 1000}
         timings["total"] = timings["retrieve"] + timings["answer"]
-        base = {"question": question, "passages": tuple(passages), "searched": searched,
-                "rewritten_question": standalone if standalone != question.strip() else "",
-                "timings_ms": timings, "support": draft.support}
-        if reason:
-            return Answer(text=reason, abstained=True, related=tuple(passages[:3]), **base)
-        return Answer(text=draft.text, citations=draft.citations, **base)
+        abstained = not citations if abstained is None else abstained
+        return Answer(question=question, text=text, citations=citations,
+                      passages=tuple(passages), abstained=abstained,
+                      rewritten_question=standalone if standalone != question.strip() else "",
+                      related=tuple(passages[:3]) if abstained else (), searched=searched,
+                      timings_ms=timings, **extra)
 
     def _with_neighbours(self, passages: list[Passage], top: int = 2) -> list[Passage]:
         """The best hits bring the paragraphs beside them (a lead-in before a list, the rest of
@@ -107,24 +120,17 @@ class Assistant:
         vector = self.library.embedder.embed_one(question)
         return self.retriever.retrieve(question, vector, (filters or Filters()).merged(stated), k)
 
-    def _llm_answer(self, question: str, standalone: str, passages: list[Passage],
-                    searched: str, retrieved: float, started: float) -> Answer:
+    def _llm_answer(self, question: str, standalone: str, shown: list[Passage],
+                    passages: list[Passage], context: tuple[str, float, float]) -> Answer:
         if self.llm is None:
             raise ModelUnavailableError("LLM answers need SCRUTINEER_LLM_MODEL (for example "
                                         "ollama:llama3.1); the extractive mode needs nothing.")
-        shown = passages[: self.settings.answer_passages]
         reply = self.llm.invoke(prompt(standalone, shown))
         checked = self.validator.check(str(getattr(reply, "content", reply)), shown)
-        timings = {"retrieve": (retrieved - started) * 1000,
-                   "answer": (time.perf_counter() - retrieved) * 1000}
-        timings["total"] = timings["retrieve"] + timings["answer"]
-        base = {"question": question, "passages": tuple(passages), "searched": searched,
-                "rewritten_question": standalone if standalone != question.strip() else "",
-                "timings_ms": timings, "mode": "llm", "dropped": checked.dropped}
-        if checked.refused:
-            return Answer(text="The library does not contain an answer to this question.",
-                          abstained=True, related=tuple(passages[:3]), **base)
-        return Answer(text=checked.text, citations=checked.citations, **base)
+        text = "The library does not contain an answer to this question." if checked.refused \
+            else checked.text
+        return self._finish(question, standalone, passages, context, text, checked.citations,
+                            abstained=checked.refused, mode="llm", dropped=checked.dropped)
 
     # -- deciding to abstain ------------------------------------------------------------------
 
