@@ -15,6 +15,9 @@ class ExtractionError(ScrutineerError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):  # raised in the parse worker process, re-raised in the job
+        return type(self), (self.path, self.reason)
+
 
 class LibraryMismatchError(ScrutineerError):
     """The library was built with another embedding model or dimension."""

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +25,14 @@ from assistant.store import REBUILD_COMMAND, Manifest, open_client
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """A document's embeddings: one per paragraph, in order, and one for the document."""
+
+    paragraphs: tuple[list[float], ...]
+    document: list[float]
 
 
 class Library:
@@ -204,21 +212,47 @@ class Library:
         chunker_version: str,
         on_embedded: ProgressCallback | None = None,
     ) -> None:
-        """Replace everything stored for ``document`` with ``paragraphs``.
+        """Replace everything stored for ``document`` with ``paragraphs``."""
+        vectors = self.embed_document(document, paragraphs, on_embedded)
+        self.store_document(document, paragraphs, vectors, chunker_version)
 
-        All embedding happens before the store is touched, so a failure leaves the
-        previous version in place; the document record is written last.
-        """
-        vectors = self._embed([p.context_text(document) for p in paragraphs], on_embedded)
-        doc_vector = self.embedder.embed_one("\n".join((document.identity, *document.parts)))
+    def embed_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        on_embedded: ProgressCallback | None = None,
+    ) -> Vectors:
+        """The vectors of a document's paragraphs and of the document itself."""
+        texts = [p.context_text(document) for p in paragraphs]
+        texts.append("\n".join((document.identity, *document.parts)))
+        left = len(paragraphs)
+
+        def counted(done: int) -> None:  # progress counts paragraphs, not the document text
+            nonlocal left
+            if on_embedded and min(done, left):
+                on_embedded(min(done, left))
+            left -= min(done, left)
+
+        vectors = self._embed(texts, counted)
+        return Vectors(tuple(vectors[:-1]), vectors[-1])
+
+    def store_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        vectors: Vectors,
+        chunker_version: str,
+    ) -> None:
+        """Write an embedded document: paragraphs first, stale ones deleted, the document
+        record last (so a failure leaves the previous version's record in place)."""
         self._record_manifest(chunker_version)
         stale = set(self._paragraph_ids(document.doc_id)) - {p.para_id for p in paragraphs}
-        self._upsert_paragraphs(document, paragraphs, vectors)
+        self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
         if stale:
             self._paragraphs.delete(ids=sorted(stale))
         self._documents.upsert(
             ids=[document.doc_id],
-            embeddings=[doc_vector],
+            embeddings=[vectors.document],
             metadatas=[document_metadata(document)],
             documents=[document.identity],
         )

@@ -15,7 +15,8 @@ from assistant.library import Library
 from assistant.settings import Settings, get_settings
 from ingest.chunk import CHUNKER_VERSION, document_id
 from ingest.formats import SUPPORTED_SUFFIXES
-from ingest.parse import content_hash, parse_file
+from ingest.parse import content_hash
+from ingest.worker import Parsed, ParseJob, ParsePool
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class IngestSummary:
     results: tuple[FileResult, ...] = ()
     seconds: float = 0.0
     counts: Counter[str] = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: parse, embed, store
 
     @property
     def paragraphs_written(self) -> int:
@@ -104,27 +106,48 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
 
 
 class Ingestor:
-    """Runs ingestion against one library."""
+    """Runs ingestion against one library: unchanged files are skipped by hash, the others are
+    parsed in a worker process while the main process embeds and stores the previous ones."""
 
     def __init__(self, library: Library, settings: Settings, progress: Progress) -> None:
         self.library = library
         self.settings = settings
         self.progress = progress
+        self.timings: Counter[str] = Counter()
 
-    def ingest_file(self, path: Path, force: bool = False) -> FileResult:
-        """Ingest one file; failures become a result, never an exception."""
+    def check(self, path: Path, force: bool = False) -> FileResult | ParseJob:
+        """The result for a file that needs no work (unchanged, unreadable), else a job."""
         try:
             digest = content_hash(path)
-            doc_id = document_id(path)
-            existing = self.library.document(doc_id)
-            if existing is not None and not force and existing.content_hash == digest \
-                    and existing.chunker_version == CHUNKER_VERSION:
-                return FileResult(str(path), "unchanged", doc_id, existing.paragraph_count,
-                                  image_only_pages=existing.image_only_pages)
-            parsed = parse_file(path, self.settings.max_paragraph_chars, digest)
+            existing = self.library.document(document_id(path))
+        except ExtractionError as exc:
+            return FileResult(str(path), "failed", reason=exc.reason)
+        except OSError as exc:
+            return FileResult(str(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
+        if existing is not None and not force and existing.content_hash == digest \
+                and existing.chunker_version == CHUNKER_VERSION:
+            return FileResult(str(path), "unchanged", existing.doc_id, existing.paragraph_count,
+                              image_only_pages=existing.image_only_pages)
+        return ParseJob(path, digest)
+
+    def write(self, outcome: Parsed) -> FileResult:
+        """Embed and store one parsed file; failures become a result, never an exception."""
+        path, parsed = outcome.job.path, outcome.document
+        self.timings["parse"] += outcome.seconds
+        try:
+            if outcome.error is not None:
+                raise outcome.error
+            assert parsed is not None
+            existing = self.library.document(parsed.document.doc_id)
             self.progress.file_started(path, len(parsed.paragraphs))
-            self.library.write_document(parsed.document, parsed.paragraphs, CHUNKER_VERSION,
-                                        self.progress.embedded)
+            started = time.perf_counter()
+            vectors = self.library.embed_document(parsed.document, parsed.paragraphs,
+                                                  self.progress.embedded)
+            embedded = time.perf_counter()
+            self.library.store_document(parsed.document, parsed.paragraphs, vectors,
+                                        CHUNKER_VERSION)
+            self.timings["embed"] += embedded - started
+            self.timings["store"] += time.perf_counter() - embedded
         except ExtractionError as exc:
             return FileResult(str(path), "failed", reason=exc.reason)
         except ScrutineerError:
@@ -134,7 +157,7 @@ class Ingestor:
             return FileResult(str(path), "failed", reason=f"unexpected error: "
                                                            f"{type(exc).__name__}: {exc}")
         status = "updated" if existing is not None else "added"
-        return FileResult(str(path), status, doc_id, len(parsed.paragraphs),
+        return FileResult(str(path), status, parsed.document.doc_id, len(parsed.paragraphs),
                           image_only_pages=parsed.document.image_only_pages)
 
     def run(self, paths: Sequence[Path], force: bool = False) -> IngestSummary:
@@ -144,11 +167,20 @@ class Ingestor:
         self.progress.files(len(files))
         for result in results:
             self.progress.file_done(result)
+        jobs = []
         for path in files:
-            result = self.ingest_file(path, force)
+            checked = self.check(path, force)
+            if isinstance(checked, ParseJob):
+                jobs.append(checked)
+            else:
+                results.append(checked)
+                self.progress.file_done(checked)
+        pool = ParsePool(self.settings.max_paragraph_chars, self.settings.parse_workers)
+        for outcome in pool.parse(jobs):
+            result = self.write(outcome)
             results.append(result)
             self.progress.file_done(result)
-        return _summary(results, started)
+        return _summary(results, started, self.timings)
 
 
 def refresh_search_index(library: Library, summary: IngestSummary) -> None:
@@ -160,9 +192,10 @@ def refresh_search_index(library: Library, summary: IngestSummary) -> None:
     Retriever(library).refresh(force=True)
 
 
-def _summary(results: list[FileResult], started: float) -> IngestSummary:
+def _summary(results: list[FileResult], started: float,
+             timings: Counter[str] | None = None) -> IngestSummary:
     return IngestSummary(tuple(results), time.perf_counter() - started,
-                         Counter(r.status for r in results))
+                         Counter(r.status for r in results), dict(timings or {}))
 
 
 def ingest(
