@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 
 
 def calibrated(name: str, fallback: float) -> float:
@@ -34,10 +36,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=default_data_dir)
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_backend: EmbeddingBackend = "torch"  # "onnx"/"onnx-int8": ONNX Runtime, exported once
     chroma_url: str = ""
     collection: str = "scrutineer"
     embed_batch_size: int = Field(default=32, ge=1)
     max_paragraph_chars: int = Field(default=1500, ge=200)
+    parse_workers: int = Field(default=1, ge=0)  # processes parsing ahead of embedding; 0: inline
     device: str = "cpu"
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
