@@ -28,7 +28,9 @@ def _meta_fields(meta: DocumentMeta) -> dict[str, Any]:
 
 
 def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, Any]:
-    """Flatten a paragraph and its document's identity into Chroma metadata."""
+    """A paragraph's own fields as Chroma metadata. The document's fields live once, on its
+    record (every metadata key is a row in the store: duplicating them made writes slower);
+    ``exempt`` is kept so the store itself can refuse exempt paragraphs."""
     return {
         "doc_id": paragraph.doc_id,
         "ordinal": paragraph.ordinal,
@@ -39,10 +41,7 @@ def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, An
         "heading_path": HEADING_SEPARATOR.join(paragraph.heading_path),
         "part_title": paragraph.part_title,
         "kind": paragraph.kind,
-        "title": document.title,
-        "file_name": document.file_name,
-        "content_hash": document.content_hash,
-        **_meta_fields(document.meta),
+        "exempt": document.meta.exempt,
     }
 
 

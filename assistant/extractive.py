@@ -9,6 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.answers import Citation
 from assistant.citations import readable_date
 from assistant.documents import Passage
@@ -17,6 +19,7 @@ from assistant.lexical import tokenize
 from assistant.llm import INJECTION_RE
 from assistant.query import Intent
 from assistant.sentences import Unit, units
+from assistant.vector_cache import VectorCache
 
 NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                        r"twelve|twenty|hundred|thousand|million)\b", re.IGNORECASE)
@@ -59,10 +62,9 @@ class ExtractiveAnswerer:
     """Selects and arranges document sentences; every sentence carries a citation."""
 
     def __init__(self, embedder: Embedder, max_units: int = 4, max_items: int = 15) -> None:
-        self.embedder = embedder
+        self.vectors = VectorCache(embedder)
         self.max_units = max_units
         self.max_items = max_items
-
 
     def score(self, question: str, vector: list[float], intent: Intent,
               passages: list[Passage]) -> list[Scored]:
@@ -81,13 +83,13 @@ class ExtractiveAnswerer:
                    for i, _ in candidates]
         idf = _idf(terms, unit_terms)
         total = sum(idf.values()) or 1.0
-        vectors = self.embedder.embed([u.text for _, u in candidates])
+        similarity = self.vectors.embed([u.text for _, u in candidates]) @ np.asarray(
+            vector, dtype=np.float32)
         scored = []
-        for (index, unit), words, around, unit_vector in zip(candidates, unit_terms, context,
-                                                            vectors, strict=True):
+        for (index, unit), words, around, dense in zip(candidates, unit_terms, context,
+                                                      similarity.tolist(), strict=True):
             present = set(words) | set(around)
             coverage = sum(idf[t] for t in terms if t in present) / total
-            dense = sum(a * b for a, b in zip(vector, unit_vector, strict=True))
             score = 0.55 * dense + 0.45 * coverage + self._bonus(intent, unit) - 0.01 * index
             if named and not all(name & present for name in named):
                 score -= 0.15  # the question names a place or body this passage is not about

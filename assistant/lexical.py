@@ -3,20 +3,21 @@ store and rebuilt whenever the library's content signature changes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
 TOKEN_RE = re.compile(r"[a-z0-9£]+(?:[/.\-'’][a-z0-9]+)*")
 STOPWORDS = frozenset((
@@ -27,6 +28,14 @@ STOPWORDS = frozenset((
     "so", "such", "any", "all", "our", "we", "you", "your", "can", "could", "should", "may",
 ))
 CHECK_EVERY = 5.0  # seconds between checks that the library has not changed underneath
+
+
+def _bm25s():
+    """bm25s, imported on first use; it sets its own logger to DEBUG when imported."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _stemmer():
@@ -72,6 +81,8 @@ class LexicalIndex:
         self.directory = directory
         self.signature = ""
         self._ids: list[str] = []
+        self._doc_of = np.zeros(0, dtype=np.int32)  # each paragraph's document, as a code
+        self._doc_codes: dict[str, int] = {}
         self._model = None
         self._vocab: set[str] = set()
         self._checked = 0.0
@@ -106,54 +117,66 @@ class LexicalIndex:
             meta = json.loads(meta_path.read_text())
             if meta.get("signature") != signature:
                 return False
-            import bm25s
-
-            model = bm25s.BM25.load(str(self.directory), show_progress=False)
+            model = _bm25s().BM25.load(str(self.directory), show_progress=False)
         except (OSError, ValueError, KeyError) as exc:
             log.info("lexical index at %s unreadable (%s); rebuilding", self.directory, exc)
             return False
-        with self._lock:
-            self._model, self._ids, self.signature = model, meta["ids"], signature
-            self._vocab = set(model.vocab_dict)
+        self._install(model, meta["ids"], signature)
         return True
+
+    def _install(self, model, ids: list[str], signature: str) -> None:
+        doc_codes: dict[str, int] = {}
+        doc_of = np.fromiter((doc_codes.setdefault(pid.split("#", 1)[0], len(doc_codes))
+                              for pid in ids), dtype=np.int32, count=len(ids))
+        with self._lock:
+            self._model, self._ids, self.signature = model, ids, signature
+            self._doc_of, self._doc_codes = doc_of, doc_codes
+            self._vocab = set(model.vocab_dict) if model is not None else set()
 
     def build(self, ids: Sequence[str], texts: Sequence[str], signature: str) -> None:
         """Index ``texts`` (one per paragraph id) and save the index."""
-        import bm25s
-
-        model = bm25s.BM25()
+        model = _bm25s().BM25()
         corpus = [tokenize(t) or ["∅"] for t in texts]
         if corpus:
             model.index(corpus, show_progress=False)
-        staging = self.directory.with_name(self.directory.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=self.directory.name + ".build-",
+                                        dir=self.directory.parent))
         if corpus:
             model.save(str(staging), show_progress=False)
         (staging / "scrutineer.json").write_text(json.dumps({"signature": signature,
                                                              "ids": list(ids)}))
-        shutil.rmtree(self.directory, ignore_errors=True)
-        staging.rename(self.directory)
-        with self._lock:
-            self._model = model if corpus else None
-            self._ids, self.signature = list(ids), signature
-            self._vocab = set(model.vocab_dict) if corpus else set()
+        self._swap_in(staging)
+        self._install(model if corpus else None, list(ids), signature)
+
+    def _swap_in(self, staging: Path) -> None:
+        """Replace the saved index by a finished build; another process building at the same
+        time may win, and either index is a whole one."""
+        retired = self.directory.with_name(f"{staging.name}.old")
+        with contextlib.suppress(FileNotFoundError):
+            self.directory.rename(retired)
+        try:
+            staging.rename(self.directory)
+        except OSError:  # another process put its build there first
+            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
 
     def knows(self, term: str) -> bool:
         """Whether a (tokenized) term occurs anywhere in the library."""
         return term in self._vocab
 
-    def search(self, query: str, k: int = 50, allowed: set[str] | None = None
+    def search(self, query: str, k: int = 50, documents: Collection[str] | None = None
                ) -> list[LexicalHit]:
-        """The best ``k`` paragraphs for ``query``; ``allowed`` restricts to those ids."""
+        """The best ``k`` paragraphs for ``query``; ``documents`` restricts to those doc ids."""
         with self._lock:
-            model, ids = self._model, self._ids
+            model, ids, doc_of, codes = self._model, self._ids, self._doc_of, self._doc_codes
         terms = [t for t in tokenize(query) if t in self._vocab]
         if model is None or not terms or not ids:
             return []
         mask = None
-        if allowed is not None:
-            mask = np.fromiter((pid in allowed for pid in ids), dtype=np.float32, count=len(ids))
+        if documents is not None:
+            wanted = np.fromiter((codes[d] for d in documents if d in codes), dtype=np.int32)
+            mask = np.isin(doc_of, wanted).astype(np.float32)
             if not mask.any():
                 return []
         found, scores = model.retrieve([terms], k=min(k, len(ids)), show_progress=False,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -148,11 +149,24 @@ class Library:
         return sorted(paragraphs, key=lambda p: p.ordinal)
 
     def signature(self) -> str:
-        """Changes whenever any document is added, replaced or removed."""
+        """Changes whenever any document is added, replaced or removed, in any process: a
+        version token every write sets (or, for a library written before tokens, a hash of the
+        document list). Reading it costs one small store request."""
+        try:
+            current = self._client.get_collection(self._documents.name, embedding_function=None)
+        except Exception as exc:
+            raise StoreUnavailableError(f"Cannot read the library at {self.location}: {exc}"
+                                        ) from exc
+        token = (current.metadata or {}).get("version")
+        if token:
+            return str(token)
         found = self._documents.get(include=["metadatas"])
         keys = sorted(f"{m['doc_id']}:{m.get('content_hash', '')}:{m.get('chunker_version', '')}"
                       for m in found["metadatas"])
         return hashlib.sha1("\n".join(keys).encode()).hexdigest()
+
+    def _new_version(self) -> None:
+        self._documents.modify(metadata={"version": uuid.uuid4().hex})
 
     def all_paragraphs(self, batch: int = 5000) -> list[Paragraph]:
         """Every paragraph in the library (for building the lexical index)."""
@@ -246,6 +260,7 @@ class Library:
         """Write an embedded document: paragraphs first, stale ones deleted, the document
         record last (so a failure leaves the previous version's record in place)."""
         self._record_manifest(chunker_version)
+        self._new_version()  # readers that rebuild mid-write rebuild again after the last one
         stale = set(self._paragraph_ids(document.doc_id)) - {p.para_id for p in paragraphs}
         self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
         if stale:
@@ -256,6 +271,39 @@ class Library:
             metadatas=[document_metadata(document)],
             documents=[document.identity],
         )
+        self._new_version()
+
+    def add_documents(self, batch: Sequence[tuple[Document, Sequence[Paragraph], Vectors]],
+                      chunker_version: str) -> None:
+        """Bulk import of documents new to the library (vectors already made): paragraphs in
+        the store's largest batches, then the document records, one version change in all."""
+        self._record_manifest(chunker_version)
+        self._new_version()
+        rows = [(p, d, v) for d, ps, vs in batch for p, v in zip(ps, vs.paragraphs, strict=True)]
+        size = int(self._client.get_max_batch_size())
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            self._paragraphs.upsert(
+                ids=[p.para_id for p, _, _ in chunk], embeddings=[v for _, _, v in chunk],
+                metadatas=[paragraph_metadata(p, d) for p, d, _ in chunk],
+                documents=[p.text for p, _, _ in chunk])
+        for start in range(0, len(batch), size):
+            docs = batch[start : start + size]
+            self._documents.upsert(
+                ids=[d.doc_id for d, _, _ in docs], embeddings=[v.document for _, _, v in docs],
+                metadatas=[document_metadata(d) for d, _, _ in docs],
+                documents=[d.identity for d, _, _ in docs])
+        self._new_version()
+
+    def export(self, batch: int = 5000) -> Iterator[tuple[Paragraph, list[float]]]:
+        """Every paragraph with its stored vector (for re-indexing or copying a library)."""
+        for offset in range(0, self.paragraph_count(), batch):
+            found = self._paragraphs.get(include=["documents", "metadatas", "embeddings"],
+                                         limit=batch, offset=offset)
+            for pid, text, meta, vector in zip(found["ids"], found["documents"],
+                                               found["metadatas"], found["embeddings"],
+                                               strict=True):
+                yield paragraph_from_chroma(pid, text, meta), [float(x) for x in vector]
 
     def remove_document(self, doc_id: str) -> int:
         """Remove a document and all its paragraphs; returns how many paragraphs went."""
@@ -263,6 +311,7 @@ class Library:
         for start in range(0, len(ids), self._batch):
             self._paragraphs.delete(ids=ids[start : start + self._batch])
         self._documents.delete(ids=[doc_id])
+        self._new_version()
         return len(ids)
 
     def clear(self) -> None:

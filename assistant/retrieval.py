@@ -91,15 +91,9 @@ class Retriever:
         doc_ids = None if everything else [d.doc_id for d in allowed]
         mode = self.library.settings.retrieval
         dense = self.library.nearest(vector, self.candidates, doc_ids) if mode != "lexical" else []
-        allowed_ids = None if everything else set(doc_ids or ())
-        lexical = self.lexical.search(question, self.candidates, self._paragraph_filter(
-            allowed_ids)) if mode != "dense" else []
+        lexical = self.lexical.search(question, self.candidates, doc_ids
+                                      ) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
-
-    def _paragraph_filter(self, doc_ids: set[str] | None) -> set[str] | None:
-        if doc_ids is None:
-            return None
-        return {pid for pid in self.lexical.ids if pid.split("#", 1)[0] in doc_ids}
 
     def _fuse(self, dense: list[tuple[Paragraph, float]], lexical: list, k: int
               ) -> list[Passage]:

@@ -1,0 +1,111 @@
+"""`make bench`: ingest, embedding, re-ingest, query latency at growing library sizes (embedded
+store and a `chroma run` server), the naive LangChain pipeline and concurrent askers.
+Writes bench/results.json and bench/results.md and prints the table.
+
+Usage: python -m bench [--sizes 10000,100000,1000000] [--questions 240] [--work DIR]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+from bench.measure import KENT, ROOT
+from bench.report import table, targets
+from bench.server import ServerError, chroma_server
+
+HERE = Path(__file__).resolve().parent
+
+
+def stage(name: str, logs: Path, **arguments: Any) -> dict[str, Any]:
+    """Run one stage in its own process and return what it reported."""
+    print(f"[bench] {name} {json.dumps(arguments)}", flush=True)
+    started = time.perf_counter()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
+    log = logs / f"{name}-{int(time.time() * 1000)}.log"
+    with log.open("w") as err:
+        done = subprocess.run([sys.executable, "-m", "bench.stages", name, json.dumps(arguments)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench stage {name} failed; see {log}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"[bench]   {time.perf_counter() - started:.0f} s: {json.dumps(result)[:300]}",
+          flush=True)
+    return result
+
+
+def machine() -> dict[str, Any]:
+    memory = Path("/proc/meminfo").read_text().split()[1]
+    return {"cores": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def run(sizes: list[int], count: int, work: Path) -> dict[str, Any]:
+    backend = Settings().embedding_backend
+    logs = work / "logs"
+    shutil.rmtree(work, ignore_errors=True)
+    logs.mkdir(parents=True)
+    kent = str(work / "kent")
+    results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "machine": machine(), "backend": backend, "sizes": {}}
+    results["ingest"] = stage("ingest", logs, data_dir=kent)
+    results["reingest"] = stage("reingest", logs, data_dir=kent)
+    results["embedding"] = {b: stage("embed", logs, data_dir=kent, backend=b)
+                            for b in dict.fromkeys((backend, "torch", "onnx", "onnx-int8"))}
+    results["sizes"]["kent"] = stage("query", logs, data_dir=kent, count=count)
+    results["naive"] = stage("naive", logs, data_dir=kent, count=count)
+    scale = work / "scale"
+    shutil.copytree(kent, scale, ignore=shutil.ignore_patterns("naive-langchain"))
+    for size in sizes:
+        filled = stage("fill", logs, data_dir=str(scale), target=size)
+        measured = stage("query", logs, data_dir=str(scale), count=count,
+                         concurrency=8 if size == 100_000 else 0)
+        results["sizes"][str(size)] = {**measured, "fill": filled}
+        if size == 100_000:
+            results["sizes"]["100000-server"] = server_query(scale, logs, count)
+    results["seconds"] = round(time.perf_counter() - STARTED)
+    results["targets"] = targets(results)
+    return results
+
+
+def server_query(scale: Path, logs: Path, count: int) -> dict[str, Any]:
+    """The same questions against a `chroma run` server serving the same store."""
+    try:
+        with chroma_server(scale / "chroma", logs / "chroma-server.log") as url:
+            return stage("query", logs, data_dir=str(scale), chroma_url=url, count=count,
+                         concurrency=8)
+    except ServerError as exc:
+        return {"error": str(exc)}
+
+
+STARTED = time.perf_counter()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--questions", type=int, default=240)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    if not KENT.is_dir():
+        raise SystemExit(f"The Kent corpus is missing at {KENT}: the benchmark needs ../shared.")
+    results = run([int(s) for s in args.sizes.split(",") if s], args.questions, args.work)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    text = table(results)
+    args.out.with_suffix(".md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
