@@ -35,11 +35,15 @@ browser:
 		echo "Chromium could not be installed here: the browser test will be skipped."
 
 test: install browser
-	$(BIN)/ruff check assistant ingest ui eval tests samples scripts
+	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
 	$(BIN)/python -m pytest -q
 
+# Benchmarks (about 25 minutes; needs ../shared): writes bench/results.json and bench/results.md.
+bench: install
+	$(BIN)/python -m bench
+
 lint: install
-	$(BIN)/ruff check assistant ingest ui eval tests samples scripts
+	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
 
 samples: install
 	$(BIN)/python -m samples.generate
