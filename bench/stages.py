@@ -98,11 +98,32 @@ def fill(data_dir: str, target: int) -> dict[str, Any]:
     added = grow(library, Source.from_library(library), target)
     filled = time.perf_counter()
     Retriever(library).refresh(force=True)
+    indexed = time.perf_counter()
+    recall = ann_recall(library) if library.paragraph_count() <= 200_000 else None
     return {"paragraphs": library.paragraph_count(), "documents": library.document_count(),
+            "ann_recall_at_50": recall, "lexical_index_s": round(indexed - filled, 1),
             "added": added, "fill_s": round(filled - started, 1),
-            "lexical_index_s": round(time.perf_counter() - filled, 1),
             "paragraphs_per_s": round(added / max(filled - started, 1e-9)),
             "peak_rss_mb": peak_rss_mb()}
+
+
+def ann_recall(library: Any, count: int = 50, k: int = 50) -> float:
+    """Share of the exact ``k`` nearest paragraphs (brute force over every stored vector) that
+    the store's HNSW search returns, over ``count`` benchmark questions."""
+    import numpy as np
+
+    ids, rows = [], []
+    for paragraph, vector in library.export():
+        ids.append(paragraph.para_id)
+        rows.append(vector)
+    matrix = np.asarray(rows, dtype=np.float32)
+    found = 0
+    for question in questions(count):
+        vector = library.embedder.embed_one(question)
+        exact = np.argpartition(-(matrix @ np.asarray(vector, dtype=np.float32)), k)[:k]
+        approximate = {p.para_id for p, _ in library.nearest(vector, k)}
+        found += sum(ids[i] in approximate for i in exact)
+    return round(found / (count * k), 4)
 
 
 def _ask_all(assistant: Any, asked: list[str]) -> tuple[list[float], list[float], list[float]]:

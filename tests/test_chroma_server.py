@@ -55,3 +55,34 @@ def test_an_unreachable_server_is_a_clear_error(monkeypatch) -> None:
     assert result.exit_code == 1
     assert "Cannot open the Chroma store at http://127.0.0.1:" in result.output
     assert "chroma run" in result.output
+
+
+def test_processes_sharing_a_server_each_notice_the_others_changes(
+        chroma_server: str, monkeypatch, tmp_path: Path) -> None:
+    """Two app processes (own data directories, so own lexical indexes) on one server: a
+    document one of them ingests is found by the other's BM25 search, and so is its removal."""
+    from assistant import lexical
+    from assistant.retrieval import Retriever
+    from ingest import remove
+
+    monkeypatch.setattr(lexical, "CHECK_EVERY", 0.0)
+    writer = get_settings(data_dir=tmp_path / "a", chroma_url=chroma_server)
+    reader = Retriever(Library(get_settings(data_dir=tmp_path / "b", chroma_url=chroma_server)))
+    ingest([SAMPLES], writer)
+    reader.refresh()
+    assert len(reader.documents) == 3
+    assert not reader.lexical.search("zanzibarian ferries")
+    note = tmp_path / "ferry-note.md"
+    note.write_text("# Ferry services review\n\n1. The Zanzibarian ferries contract ends in "
+                    "March 2027.\n")
+    before = reader.library.signature()
+    ingest([note], writer)
+    assert reader.library.signature() != before
+    reader.refresh()
+    hits = reader.lexical.search("zanzibarian ferries")
+    assert hits and all("ferry-note" in reader.documents[h.para_id.split("#")[0]].file_name
+               for h in hits)
+    remove([note], Library(writer))
+    reader.refresh()
+    assert not reader.lexical.search("zanzibarian ferries")
+    assert len(reader.documents) == 3
