@@ -27,6 +27,7 @@ STOPWORDS = frozenset((
     "when", "where", "which", "who", "will", "with", "would", "about", "into", "than", "then",
     "so", "such", "any", "all", "our", "we", "you", "your", "can", "could", "should", "may",
 ))
+VECTORS_FILE = "vectors.npy"
 CHECK_EVERY = 5.0  # seconds between checks that the library has not changed underneath
 
 
@@ -84,6 +85,7 @@ class LexicalIndex:
         self._doc_of = np.zeros(0, dtype=np.int32)  # each paragraph's document, as a code
         self._doc_codes: dict[str, int] = {}
         self._model = None
+        self._vectors: np.ndarray | None = None
         self._vocab: set[str] = set()
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -117,14 +119,18 @@ class LexicalIndex:
             meta = json.loads(meta_path.read_text())
             if meta.get("signature") != signature:
                 return False
-            model = _bm25s().BM25.load(str(self.directory), show_progress=False)
+            model = _bm25s().BM25.load(str(self.directory), show_progress=False) \
+                if meta["ids"] else None
+            vectors_path = self.directory / VECTORS_FILE
+            vectors = np.load(vectors_path, mmap_mode="r") if vectors_path.exists() else None
         except (OSError, ValueError, KeyError) as exc:
             log.info("lexical index at %s unreadable (%s); rebuilding", self.directory, exc)
             return False
-        self._install(model, meta["ids"], signature)
+        self._install(model, meta["ids"], signature, vectors)
         return True
 
-    def _install(self, model, ids: list[str], signature: str) -> None:
+    def _install(self, model, ids: list[str], signature: str,
+                 vectors: np.ndarray | None = None) -> None:
         doc_codes: dict[str, int] = {}
         doc_of = np.fromiter((doc_codes.setdefault(pid.split("#", 1)[0], len(doc_codes))
                               for pid in ids), dtype=np.int32, count=len(ids))
@@ -132,9 +138,12 @@ class LexicalIndex:
             self._model, self._ids, self.signature = model, ids, signature
             self._doc_of, self._doc_codes = doc_of, doc_codes
             self._vocab = set(model.vocab_dict) if model is not None else set()
+            self._vectors = vectors
 
-    def build(self, ids: Sequence[str], texts: Sequence[str], signature: str) -> None:
-        """Index ``texts`` (one per paragraph id) and save the index."""
+    def build(self, ids: Sequence[str], texts: Sequence[str], signature: str,
+              vectors: np.ndarray | None = None) -> None:
+        """Index ``texts`` (one per paragraph id) and save the index, with the paragraphs'
+        ``vectors`` (float32 rows) for exact search within filters when given."""
         model = _bm25s().BM25()
         corpus = [tokenize(t) or ["∅"] for t in texts]
         if corpus:
@@ -144,10 +153,13 @@ class LexicalIndex:
                                         dir=self.directory.parent))
         if corpus:
             model.save(str(staging), show_progress=False)
+        if vectors is not None:
+            np.save(staging / VECTORS_FILE, np.asarray(vectors, dtype=np.float32))
         (staging / "scrutineer.json").write_text(json.dumps({"signature": signature,
                                                              "ids": list(ids)}))
         self._swap_in(staging)
-        self._install(model if corpus else None, list(ids), signature)
+        if not self.load(signature):  # read back memory-mapped; else keep what was built
+            self._install(model if corpus else None, list(ids), signature, vectors)
 
     def _swap_in(self, staging: Path) -> None:
         """Replace the saved index by a finished build; another process building at the same
@@ -165,6 +177,33 @@ class LexicalIndex:
         """Whether a (tokenized) term occurs anywhere in the library."""
         return term in self._vocab
 
+    def rows(self, documents: Collection[str]) -> np.ndarray:
+        """Index positions of the paragraphs of ``documents``."""
+        with self._lock:
+            doc_of, codes = self._doc_of, self._doc_codes
+        wanted = np.fromiter((codes[d] for d in documents if d in codes), dtype=np.int32)
+        return np.flatnonzero(np.isin(doc_of, wanted))
+
+    @property
+    def size(self) -> int:
+        return len(self._ids)
+
+    def exact(self, vector: Sequence[float], rows: np.ndarray, k: int
+              ) -> list[tuple[str, float]] | None:
+        """The ``k`` rows most similar to ``vector`` by exact cosine similarity, or None when
+        this index holds no vectors."""
+        with self._lock:
+            vectors, ids = self._vectors, self._ids
+        if vectors is None:
+            return None
+        if not len(rows):
+            return []
+        similarity = np.asarray(vectors[rows]) @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-similarity)[:k] if len(rows) <= k else \
+            np.argpartition(-similarity, k)[:k]
+        best = best[np.argsort(-similarity[best])]
+        return [(ids[int(rows[i])], float(similarity[i])) for i in best]
+
     def search(self, query: str, k: int = 50, documents: Collection[str] | None = None
                ) -> list[LexicalHit]:
         """The best ``k`` paragraphs for ``query``; ``documents`` restricts to those doc ids."""
@@ -179,7 +218,10 @@ class LexicalIndex:
             mask = np.isin(doc_of, wanted).astype(np.float32)
             if not mask.any():
                 return []
-        found, scores = model.retrieve([terms], k=min(k, len(ids)), show_progress=False,
-                                       weight_mask=mask, n_threads=1)
-        return [LexicalHit(ids[int(i)], float(s)) for i, s in zip(found[0], scores[0],
-                                                                   strict=True) if s > 0]
+        scores = np.asarray(model.get_scores(terms), dtype=np.float32)
+        if mask is not None:
+            scores = scores * mask
+        count = min(k, len(scores))
+        best = np.argpartition(-scores, count - 1)[:count]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [LexicalHit(ids[int(i)], float(scores[i])) for i in best if scores[i] > 0]

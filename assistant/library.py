@@ -214,6 +214,19 @@ class Library:
             found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0],
             strict=True)]
 
+    def nearest_ids(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the ``k`` paragraphs nearest ``vector`` (the store's
+        approximate index; no text is read, so a large ``k`` stays cheap)."""
+        try:
+            found = self._paragraphs.query(query_embeddings=[list(vector)], n_results=k,
+                                           include=["distances"])
+        except Exception as exc:
+            if self._paragraphs.count() == 0:
+                return []
+            raise StoreUnavailableError(f"Search failed in {self.location}: {exc}") from exc
+        return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0],
+                                                     strict=True)]
+
     def search(self, query: str, k: int = 5) -> list[Passage]:
         """The ``k`` paragraphs nearest to ``query`` by embedding alone, best first."""
         documents = {d.doc_id: d for d in self.documents()}

@@ -84,7 +84,7 @@ def _year_filters(question: str) -> Filters:
 def _matching(documents: Sequence[Document], name: str, field: Callable[[Document], str]
               ) -> bool:
     pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
-    return any(pattern.search(field(d)) for d in documents)
+    return any(pattern.search(value) for value in {field(d) for d in documents})
 
 
 def infer_filters(question: str, documents: Sequence[Document]) -> Filters:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import numpy as np
 
 from assistant.answers import Filters
 from assistant.documents import Document, Paragraph, Passage
@@ -16,10 +18,19 @@ from assistant.query import documents_named
 
 log = logging.getLogger(__name__)
 RRF_K = 60
+EXACT_ROWS = 50_000  # a filter allowing at most this many paragraphs is searched exactly
+MAX_FETCH = 2_000  # most ids asked of the approximate index when over-fetching for a filter
 
 
 def _contains(value: str, wanted: Sequence[str]) -> bool:
     return any(re.search(rf"\b{re.escape(w)}\b", value, re.IGNORECASE) for w in wanted)
+
+
+def _keep(docs: list[Document], field: Callable[[Document], str], wanted: Sequence[str]
+          ) -> list[Document]:
+    """The documents whose ``field`` names one of ``wanted`` (each distinct value tried once)."""
+    matching = {v for v in {field(d) for d in docs} if _contains(v, wanted)}
+    return [d for d in docs if field(d) in matching]
 
 
 class Retriever:
@@ -49,10 +60,14 @@ class Retriever:
                 self._rebuild(signature)
 
     def _rebuild(self, signature: str) -> None:
-        log.info("building the lexical index for %d documents", len(self._documents))
-        paragraphs = self.library.all_paragraphs()
-        texts = [p.context_text(self._documents.get(p.doc_id)) for p in paragraphs]
-        self.lexical.build([p.para_id for p in paragraphs], texts, signature)
+        log.info("building the search index for %d documents", len(self._documents))
+        ids, texts, vectors = [], [], []
+        for paragraph, vector in self.library.export():
+            ids.append(paragraph.para_id)
+            texts.append(paragraph.context_text(self._documents.get(paragraph.doc_id)))
+            vectors.append(vector)
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        self.lexical.build(ids, texts, signature, matrix)
 
     @property
     def documents(self) -> dict[str, Document]:
@@ -63,9 +78,9 @@ class Retriever:
         """The documents a question may be answered from."""
         docs = [d for d in self.documents.values() if filters.include_exempt or not d.meta.exempt]
         if filters.councils:
-            docs = [d for d in docs if _contains(d.meta.council, filters.councils)]
+            docs = _keep(docs, lambda d: d.meta.council, filters.councils)
         if filters.committees:
-            docs = [d for d in docs if _contains(d.meta.committee, filters.committees)]
+            docs = _keep(docs, lambda d: d.meta.committee, filters.committees)
         if filters.doc_types:
             docs = [d for d in docs if d.meta.doc_type in filters.doc_types]
         if filters.date_from:
@@ -90,30 +105,48 @@ class Retriever:
         everything = len(allowed) == len(self.documents)
         doc_ids = None if everything else [d.doc_id for d in allowed]
         mode = self.library.settings.retrieval
-        dense = self.library.nearest(vector, self.candidates, doc_ids) if mode != "lexical" else []
+        dense = self._dense(vector, doc_ids) if mode != "lexical" else []
         lexical = self.lexical.search(question, self.candidates, doc_ids
                                       ) if mode != "dense" else []
-        return self._fuse(dense, lexical, k)
+        return self._fuse(dense, [(h.para_id, h.score) for h in lexical], k)
 
-    def _fuse(self, dense: list[tuple[Paragraph, float]], lexical: list, k: int
+    def _dense(self, vector: list[float], doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        """Nearest paragraphs by embedding. A filter is never handed to the store (its filtered
+        search scans the whole collection): a narrow one is searched exactly over its own
+        paragraphs' vectors, a broad one by over-fetching from the approximate index."""
+        if doc_ids is None:
+            return self.library.nearest_ids(vector, self.candidates)
+        rows = self.lexical.rows(doc_ids)
+        if len(rows) <= EXACT_ROWS:
+            exact = self.lexical.exact(vector, rows, self.candidates)
+            if exact is not None:
+                return exact
+        allowed, total = set(doc_ids), max(self.lexical.size, 1)
+        fetch = min(MAX_FETCH, int(self.candidates * 2 * total / max(len(rows), 1)))
+        hits = [(pid, s) for pid, s in self.library.nearest_ids(vector, fetch)
+                if pid.split("#", 1)[0] in allowed]
+        if len(hits) < self.candidates:
+            exact = self.lexical.exact(vector, rows, self.candidates)
+            if exact is not None:
+                return exact
+            return [(p.para_id, s) for p, s in self.library.nearest(vector, self.candidates,
+                                                                    doc_ids)]
+        return hits[: self.candidates]
+
+    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int
               ) -> list[Passage]:
         scores: dict[str, float] = {}
-        dense_score = {p.para_id: s for p, s in dense}
-        lexical_score = {h.para_id: h.score for h in lexical}
-        for rank, (paragraph, _) in enumerate(dense):
-            scores[paragraph.para_id] = scores.get(paragraph.para_id, 0) + 1 / (RRF_K + rank)
-        for rank, hit in enumerate(lexical):
-            scores[hit.para_id] = scores.get(hit.para_id, 0) + 1 / (RRF_K + rank)
+        for ranking in (dense, lexical):
+            for rank, (pid, _) in enumerate(ranking):
+                scores[pid] = scores.get(pid, 0) + 1 / (RRF_K + rank)
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
-        known = {p.para_id: p for p, _ in dense}
-        missing = [pid for pid in best if pid not in known]
-        known.update({p.para_id: p for p in self.library.get_paragraphs(missing)})
+        dense_score, lexical_score = dict(dense), dict(lexical)
         passages = []
-        for pid in best:
-            paragraph = known.get(pid)
-            document = self._documents.get(paragraph.doc_id) if paragraph else None
-            if paragraph is None or document is None:
+        for paragraph in self.library.get_paragraphs(best):
+            document = self._documents.get(paragraph.doc_id)
+            if document is None:
                 continue
+            pid = paragraph.para_id
             passages.append(Passage(paragraph, document, scores[pid],
                                     dense_score.get(pid, 0.0), lexical_score.get(pid, 0.0)))
         return passages
