@@ -66,6 +66,7 @@ class SentenceTransformerEmbedder(Embedder):
     locally once into ``data_dir/models`` and later processes load the exported file. torch and
     fp32 ONNX give the same vectors and share ``name``; int8 vectors differ slightly, so int8 gets
     its own name (``<model>#onnx-int8``) and a library built with one is not read with the other.
+    The ONNX backends always run on the CPU.
     """
 
     _cache: ClassVar[dict[tuple[str, str, str], object]] = {}
