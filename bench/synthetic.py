@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.documents import Document, DocumentMeta, Paragraph
-from assistant.library import Library, Vectors
+from assistant.library import Library
+from assistant.library_writes import Vectors
 from ingest.chunk import CHUNKER_VERSION
 
 PARAGRAPHS_PER_DOCUMENT = 50
@@ -44,7 +45,8 @@ class Source:
         sentences: list[str] = []
         owners: list[int] = []
         vectors = []
-        for index, (paragraph, vector) in enumerate(library.export()):
+        real = (pv for pv in library.export() if not pv[0].doc_id.startswith("synthetic-"))
+        for index, (paragraph, vector) in enumerate(real):
             vectors.append(vector)
             for sentence in SENTENCE_RE.split(paragraph.text):
                 if len(sentence) > 30:

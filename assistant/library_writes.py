@@ -1,0 +1,195 @@
+"""Writing to the library: whole documents embedded then stored, bulk imports, removal. A part
+of ``Library`` (see library.py); nothing else talks to Chroma."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from assistant.chroma_adapter import document_metadata, paragraph_metadata
+from assistant.documents import Document, Paragraph
+from assistant.embedder import Embedder
+from assistant.errors import LibraryMismatchError
+from assistant.settings import Settings
+from assistant.store import REBUILD_COMMAND, Manifest
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """A document's embeddings: one per paragraph, in order, and one for the document."""
+
+    paragraphs: tuple[list[float], ...]
+    document: list[float]
+
+
+class LibraryWrites:
+    """The writing half of ``Library``: every write changes the library's version token."""
+
+    settings: Settings
+    embedder: Embedder
+    _client: Any
+    _paragraphs: Any
+    _documents: Any
+
+    @property
+    def manifest(self) -> Manifest | None:  # implemented by Library
+        raise NotImplementedError
+
+    @property
+    def location(self) -> str:  # implemented by Library
+        raise NotImplementedError
+
+    def _collection(self, kind: str) -> Any:  # implemented by Library
+        raise NotImplementedError
+
+    def write_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        chunker_version: str,
+        on_embedded: ProgressCallback | None = None,
+    ) -> None:
+        """Replace everything stored for ``document`` with ``paragraphs``."""
+        vectors = self.embed_document(document, paragraphs, on_embedded)
+        self.store_document(document, paragraphs, vectors, chunker_version)
+
+    def embed_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        on_embedded: ProgressCallback | None = None,
+    ) -> Vectors:
+        """The vectors of a document's paragraphs and of the document itself."""
+        texts = [p.context_text(document) for p in paragraphs]
+        texts.append("\n".join((document.identity, *document.parts)))
+        left = len(paragraphs)
+
+        def counted(done: int) -> None:  # progress counts paragraphs, not the document text
+            nonlocal left
+            if on_embedded and min(done, left):
+                on_embedded(min(done, left))
+            left -= min(done, left)
+
+        vectors = self._embed(texts, counted)
+        return Vectors(tuple(vectors[:-1]), vectors[-1])
+
+    def store_document(
+        self,
+        document: Document,
+        paragraphs: Sequence[Paragraph],
+        vectors: Vectors,
+        chunker_version: str,
+    ) -> None:
+        """Write an embedded document: paragraphs first, stale ones deleted, the document
+        record last (so a failure leaves the previous version's record in place)."""
+        self._record_manifest(chunker_version)
+        self._new_version()  # readers that rebuild mid-write rebuild again after the last one
+        stale = set(self._paragraph_ids(document.doc_id)) - {p.para_id for p in paragraphs}
+        self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
+        if stale:
+            self._paragraphs.delete(ids=sorted(stale))
+        self._documents.upsert(
+            ids=[document.doc_id],
+            embeddings=[vectors.document],
+            metadatas=[document_metadata(document)],
+            documents=[document.identity],
+        )
+        self._new_version()
+
+    def add_documents(self, batch: Sequence[tuple[Document, Sequence[Paragraph], Vectors]],
+                      chunker_version: str) -> None:
+        """Bulk import of documents new to the library (vectors already made): paragraphs in
+        the store's largest batches, then the document records, one version change in all."""
+        self._record_manifest(chunker_version)
+        self._new_version()
+        rows = [(p, d, v) for d, ps, vs in batch for p, v in zip(ps, vs.paragraphs, strict=True)]
+        size = int(self._client.get_max_batch_size())
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            self._paragraphs.upsert(
+                ids=[p.para_id for p, _, _ in chunk], embeddings=[v for _, _, v in chunk],
+                metadatas=[paragraph_metadata(p, d) for p, d, _ in chunk],
+                documents=[p.text for p, _, _ in chunk])
+        for start in range(0, len(batch), size):
+            docs = batch[start : start + size]
+            self._documents.upsert(
+                ids=[d.doc_id for d, _, _ in docs], embeddings=[v.document for _, _, v in docs],
+                metadatas=[document_metadata(d) for d, _, _ in docs],
+                documents=[d.identity for d, _, _ in docs])
+        self._new_version()
+
+    def remove_document(self, doc_id: str) -> int:
+        """Remove a document and all its paragraphs; returns how many paragraphs went."""
+        ids = self._paragraph_ids(doc_id)
+        for start in range(0, len(ids), self._batch):
+            self._paragraphs.delete(ids=ids[start : start + self._batch])
+        self._documents.delete(ids=[doc_id])
+        self._new_version()
+        return len(ids)
+
+    def clear(self) -> None:
+        """Drop every document, paragraph and the manifest (used by a rebuild)."""
+        for kind in ("paragraphs", "documents"):
+            self._client.delete_collection(f"{self.settings.collection}-{kind}")
+        self._paragraphs = self._collection("paragraphs")
+        self._documents = self._collection("documents")
+        if not self.settings.chroma_url:
+            self.settings.manifest_path.unlink(missing_ok=True)
+
+    def _record_manifest(self, chunker_version: str) -> None:
+        dimension = self.embedder.dimension
+        current = self.manifest
+        if current is not None and current.dimension != dimension:
+            raise LibraryMismatchError(
+                f"The library at {self.location} holds {current.dimension}-dimensional vectors "
+                f"but {self.embedder.name!r} makes {dimension}. Run `{REBUILD_COMMAND}`."
+            )
+        manifest = Manifest(
+            self.embedder.name, dimension, chunker_version, datetime.now(UTC).isoformat()
+        )
+        if current is not None and (current.embedding_model, current.dimension,
+                                    current.chunker_version) == (manifest.embedding_model,
+                                                                 manifest.dimension,
+                                                                 manifest.chunker_version):
+            return
+        self._paragraphs.modify(metadata=asdict(manifest))
+        if not self.settings.chroma_url:
+            self.settings.manifest_path.write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+
+    def _new_version(self) -> None:
+        self._documents.modify(metadata={"version": uuid.uuid4().hex})
+
+    @property
+    def _batch(self) -> int:
+        return min(1000, int(self._client.get_max_batch_size()))
+
+    def _paragraph_ids(self, doc_id: str) -> list[str]:
+        return list(self._paragraphs.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def _embed(self, texts: list[str], on_embedded: ProgressCallback | None) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        step = self.settings.embed_batch_size * 4
+        for start in range(0, len(texts), step):
+            batch = texts[start : start + step]
+            vectors.extend(self.embedder.embed(batch))
+            if on_embedded:
+                on_embedded(len(batch))
+        return vectors
+
+    def _upsert_paragraphs(
+        self, document: Document, paragraphs: Sequence[Paragraph], vectors: list[list[float]]
+    ) -> None:
+        for start in range(0, len(paragraphs), self._batch):
+            batch = paragraphs[start : start + self._batch]
+            self._paragraphs.upsert(
+                ids=[p.para_id for p in batch],
+                embeddings=vectors[start : start + self._batch],
+                metadatas=[paragraph_metadata(p, document) for p in batch],
+                documents=[p.text for p in batch],
+            )
