@@ -66,18 +66,31 @@ class LibraryWrites:
         on_embedded: ProgressCallback | None = None,
     ) -> Vectors:
         """The vectors of a document's paragraphs and of the document itself."""
-        texts = [p.context_text(document) for p in paragraphs]
-        texts.append("\n".join((document.identity, *document.parts)))
-        left = len(paragraphs)
+        return self.embed_documents([(document, paragraphs)], on_embedded)[0]
 
-        def counted(done: int) -> None:  # progress counts paragraphs, not the document text
+    def embed_documents(
+        self,
+        batch: Sequence[tuple[Document, Sequence[Paragraph]]],
+        on_embedded: ProgressCallback | None = None,
+    ) -> list[Vectors]:
+        """Vectors for several documents, embedded together so that batches stay full."""
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for document, paragraphs in batch:
+            start = len(texts)
+            texts.extend(p.context_text(document) for p in paragraphs)
+            texts.append("\n".join((document.identity, *document.parts)))
+            spans.append((start, len(texts)))
+        left = len(texts) - len(batch)
+
+        def counted(done: int) -> None:  # progress counts paragraphs, not document texts
             nonlocal left
             if on_embedded and min(done, left):
                 on_embedded(min(done, left))
             left -= min(done, left)
 
         vectors = self._embed(texts, counted)
-        return Vectors(tuple(vectors[:-1]), vectors[-1])
+        return [Vectors(tuple(vectors[a : b - 1]), vectors[b - 1]) for a, b in spans]
 
     def store_document(
         self,

@@ -56,8 +56,9 @@ def reingest_kent(data_dir: str, backend: str = "", corpus: str = str(KENT)) -> 
             "paragraphs_embedded": result.paragraphs_written, "peak_rss_mb": peak_rss_mb()}
 
 
-def embed_only(data_dir: str, backend: str = "") -> dict[str, Any]:
-    """Embed the texts ingestion embedded (from the library), nothing else: the ceiling."""
+def embed_only(data_dir: str, backend: str = "", limit: int = 0) -> dict[str, Any]:
+    """Embed the texts ingestion embedded (from the library), nothing else: the ceiling.
+    ``limit`` takes every n-th text to measure a backend on a sample of about that many."""
     from transformers import AutoTokenizer
 
     from assistant.embedder import get_embedder, packaged_model_path
@@ -68,6 +69,8 @@ def embed_only(data_dir: str, backend: str = "") -> dict[str, Any]:
     documents = {d.doc_id: d for d in library.documents()}
     texts = [p.context_text(documents[p.doc_id]) for p in library.all_paragraphs()]
     texts += ["\n".join((d.identity, *d.parts)) for d in documents.values()]
+    if limit and len(texts) > limit:
+        texts = texts[:: len(texts) // limit]
     embedder = get_embedder(settings.model_copy(update={"embedding_backend": backend or
                                                        settings.embedding_backend}))
     loading = time.perf_counter()
@@ -163,6 +166,8 @@ def query(data_dir: str, chroma_url: str = "", count: int = 240, concurrency: in
 
 
 def _concurrent(assistant: Any, asked: list[str], askers: int) -> dict[str, Any]:
+    assistant.answerer.vectors.clear()  # the same questions again: no sentence vectors reused
+
     def timed(question: str) -> float:
         started = time.perf_counter()
         assistant.ask(question)

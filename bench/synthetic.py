@@ -1,6 +1,7 @@
 """Synthetic paragraphs to grow a real library to a size worth measuring, quickly.
 
-Each synthetic paragraph joins sentences taken from real paragraphs, so the lexical index sees
+Each synthetic paragraph joins as many sentences as a random real paragraph has, taken from
+random real paragraphs, so the lexical index sees
 the genre's vocabulary and term frequencies; its vector is the mean of those paragraphs' real
 vectors plus noise, so the vector index sees the genre's clusters. Nothing is embedded."""
 
@@ -39,20 +40,22 @@ class Source:
     sentences: list[str]
     owner: np.ndarray  # index of the real paragraph each sentence comes from
     vectors: np.ndarray  # one per real paragraph, normalised
+    lengths: np.ndarray  # how many sentences each real paragraph has
 
     @classmethod
     def from_library(cls, library: Library) -> Source:
         sentences: list[str] = []
         owners: list[int] = []
-        vectors = []
+        vectors, lengths = [], []
         real = (pv for pv in library.export() if not pv[0].doc_id.startswith("synthetic-"))
         for index, (paragraph, vector) in enumerate(real):
             vectors.append(vector)
-            for sentence in SENTENCE_RE.split(paragraph.text):
-                if len(sentence) > 30:
-                    sentences.append(sentence.strip())
-                    owners.append(index)
-        return cls(sentences, np.array(owners), np.array(vectors, dtype=np.float32))
+            split = [s.strip() for s in SENTENCE_RE.split(paragraph.text) if len(s) > 30]
+            sentences.extend(split)
+            owners.extend([index] * len(split))
+            lengths.append(max(1, len(split)))
+        return cls(sentences, np.array(owners), np.array(vectors, dtype=np.float32),
+                   np.array(lengths))
 
 
 def _document(number: int, rng: np.random.Generator) -> Document:
@@ -75,9 +78,9 @@ def documents(source: Source, first: int, count: int, seed: int = 0
     n = PARAGRAPHS_PER_DOCUMENT
     for number in range(first, first + count):
         document = _document(number, rng)
-        picks = rng.integers(len(source.sentences), size=(n, 3))
-        owners = source.owner[picks]
-        vectors = source.vectors[owners].mean(axis=1)
+        sizes = source.lengths[rng.integers(len(source.lengths), size=n)]  # as real ones
+        picks = [rng.integers(len(source.sentences), size=int(size)) for size in sizes]
+        vectors = np.stack([source.vectors[source.owner[row]].mean(axis=0) for row in picks])
         vectors += rng.normal(0, NOISE, vectors.shape).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         paragraphs = [Paragraph(

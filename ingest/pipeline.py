@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -12,6 +13,7 @@ from typing import Protocol
 
 from assistant.errors import ExtractionError, ScrutineerError
 from assistant.library import Library
+from assistant.library_writes import Vectors
 from assistant.settings import Settings, get_settings
 from ingest.chunk import CHUNKER_VERSION, document_id
 from ingest.formats import SUPPORTED_SUFFIXES
@@ -19,6 +21,7 @@ from ingest.parse import content_hash
 from ingest.worker import Parsed, ParseJob, ParsePool
 
 log = logging.getLogger(__name__)
+EMBED_TOGETHER = 256  # parsed paragraphs embedded in one go (small files share full batches)
 
 
 @dataclass(frozen=True)
@@ -130,32 +133,39 @@ class Ingestor:
                               image_only_pages=existing.image_only_pages)
         return ParseJob(path, digest)
 
-    def write(self, outcome: Parsed) -> FileResult:
-        """Embed and store one parsed file; failures become a result, never an exception."""
-        path, parsed = outcome.job.path, outcome.document
-        self.timings["parse"] += outcome.seconds
+    def write(self, outcomes: Sequence[Parsed]) -> list[FileResult]:
+        """Embed parsed files together, then store each; failures become results."""
+        for outcome in outcomes:
+            self.timings["parse"] += outcome.seconds
+        parsed = [o for o in outcomes if o.error is None and o.document is not None]
+        failed = [_failure(o.job.path, o.error) for o in outcomes if o not in parsed]
+        for outcome in parsed:
+            self.progress.file_started(outcome.job.path, len(outcome.document.paragraphs))
+        started = time.perf_counter()
         try:
-            if outcome.error is not None:
-                raise outcome.error
-            assert parsed is not None
-            existing = self.library.document(parsed.document.doc_id)
-            self.progress.file_started(path, len(parsed.paragraphs))
-            started = time.perf_counter()
-            vectors = self.library.embed_document(parsed.document, parsed.paragraphs,
-                                                  self.progress.embedded)
-            embedded = time.perf_counter()
-            self.library.store_document(parsed.document, parsed.paragraphs, vectors,
-                                        CHUNKER_VERSION)
-            self.timings["embed"] += embedded - started
-            self.timings["store"] += time.perf_counter() - embedded
-        except ExtractionError as exc:
-            return FileResult(str(path), "failed", reason=exc.reason)
+            vectors = self.library.embed_documents(
+                [(o.document.document, o.document.paragraphs) for o in parsed],
+                self.progress.embedded) if parsed else []
         except ScrutineerError:
             raise
-        except Exception as exc:  # one bad file must not stop the job
-            log.debug("unexpected failure ingesting %s", path, exc_info=True)
-            return FileResult(str(path), "failed", reason=f"unexpected error: "
-                                                           f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # the model failed on this batch: its files fail, not the job
+            return failed + [_failure(o.job.path, exc) for o in parsed]
+        self.timings["embed"] += time.perf_counter() - started
+        return failed + [self._store(o, v) for o, v in zip(parsed, vectors, strict=True)]
+
+    def _store(self, outcome: Parsed, vectors: Vectors) -> FileResult:
+        path, parsed = outcome.job.path, outcome.document
+        assert parsed is not None
+        started = time.perf_counter()
+        try:
+            existing = self.library.document(parsed.document.doc_id)
+            self.library.store_document(parsed.document, parsed.paragraphs, vectors,
+                                        CHUNKER_VERSION)
+        except ScrutineerError:
+            raise
+        except Exception as exc:
+            return _failure(path, exc)
+        self.timings["store"] += time.perf_counter() - started
         status = "updated" if existing is not None else "added"
         return FileResult(str(path), status, parsed.document.doc_id, len(parsed.paragraphs),
                           image_only_pages=parsed.document.image_only_pages)
@@ -176,11 +186,36 @@ class Ingestor:
                 results.append(checked)
                 self.progress.file_done(checked)
         pool = ParsePool(self.settings.max_paragraph_chars, self.settings.parse_workers)
-        for outcome in pool.parse(jobs):
-            result = self.write(outcome)
-            results.append(result)
-            self.progress.file_done(result)
+        waiting: list[Parsed] = []
+        spare = max(1, (os.cpu_count() or 1) - self.settings.parse_workers)
+        try:
+            for outcome in pool.parse(jobs):
+                waiting.append(outcome)
+                if sum(len(o.document.paragraphs) for o in waiting if o.document) \
+                        >= EMBED_TOGETHER:
+                    self.library.embedder.limit_threads(spare if pool.busy else None)
+                    results.extend(self._written(waiting))
+                    waiting = []
+            self.library.embedder.limit_threads(None)
+            results.extend(self._written(waiting))
+        finally:
+            self.library.embedder.limit_threads(None)
         return _summary(results, started, self.timings)
+
+    def _written(self, outcomes: list[Parsed]) -> list[FileResult]:
+        done = self.write(outcomes) if outcomes else []
+        for result in done:
+            self.progress.file_done(result)
+        return done
+
+
+def _failure(path: Path, error: BaseException | None) -> FileResult:
+    """A failed file's result; the reason is one line."""
+    if isinstance(error, ExtractionError):
+        return FileResult(str(path), "failed", reason=error.reason)
+    log.debug("unexpected failure ingesting %s", path, exc_info=error)
+    return FileResult(str(path), "failed",
+                      reason=f"unexpected error: {type(error).__name__}: {error}")
 
 
 def refresh_search_index(library: Library, summary: IngestSummary) -> None:

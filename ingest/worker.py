@@ -56,6 +56,12 @@ class ParsePool:
         self.workers = workers
         self.target = target  # a module-level function (it is sent to the worker by name)
         self._pool: ProcessPoolExecutor | None = None
+        self._running: deque[tuple[ParseJob, Future]] = deque()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a worker is parsing now (files are still waiting for it)."""
+        return any(not future.done() for _, future in self._running)
 
     def parse(self, jobs: Sequence[ParseJob]) -> Iterator[Parsed]:
         """Each job's outcome, in the order given."""
@@ -77,7 +83,7 @@ class ParsePool:
 
     def _pooled(self, jobs: Sequence[ParseJob]) -> Iterator[Parsed]:
         waiting = deque(jobs)
-        running: deque[tuple[ParseJob, Future]] = deque()
+        running = self._running
         while waiting or running:
             while waiting and len(running) < LOOKAHEAD + self.workers:
                 job = waiting.popleft()
