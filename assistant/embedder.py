@@ -38,11 +38,6 @@ class Embedder(ABC):
         """Embed a single text."""
         return self.embed([text])[0]
 
-    def limit_threads(self, threads: int | None) -> None:
-        """Use at most ``threads`` CPU threads from now on (None: as many as at start). Lets
-        ingestion leave a core to the parse worker instead of fighting it for both."""
-        log.debug("%s manages its own threads (asked for %s)", self.name, threads)
-
 
 def _quiet_offline() -> None:
     """Never download, and keep model loading quiet."""
@@ -77,8 +72,6 @@ class SentenceTransformerEmbedder(Embedder):
     _cache: ClassVar[dict[tuple[str, str, str], object]] = {}
     _lock = threading.Lock()
 
-    _default_threads: ClassVar[int | None] = None
-
     def __init__(self, name: str, device: str = "cpu", batch_size: int = 32,
                  backend: EmbeddingBackend = "torch", data_dir: Path | None = None) -> None:
         if backend not in BACKENDS:
@@ -94,15 +87,6 @@ class SentenceTransformerEmbedder(Embedder):
         if self.model == DEFAULT_EMBEDDING_MODEL:
             return packaged_model_path()
         return self.model
-
-    def limit_threads(self, threads: int | None) -> None:
-        if self.backend != "torch":
-            return  # ONNX Runtime sessions keep the threads they were made with
-        import torch
-
-        if SentenceTransformerEmbedder._default_threads is None:
-            SentenceTransformerEmbedder._default_threads = torch.get_num_threads()
-        torch.set_num_threads(threads or SentenceTransformerEmbedder._default_threads)
 
     def export_folder(self) -> Path:
         """Where the exported ONNX model for this model and backend is cached."""

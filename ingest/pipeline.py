@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -187,19 +186,12 @@ class Ingestor:
                 self.progress.file_done(checked)
         pool = ParsePool(self.settings.max_paragraph_chars, self.settings.parse_workers)
         waiting: list[Parsed] = []
-        spare = max(1, (os.cpu_count() or 1) - self.settings.parse_workers)
-        try:
-            for outcome in pool.parse(jobs):
-                waiting.append(outcome)
-                if sum(len(o.document.paragraphs) for o in waiting if o.document) \
-                        >= EMBED_TOGETHER:
-                    self.library.embedder.limit_threads(spare if pool.busy else None)
-                    results.extend(self._written(waiting))
-                    waiting = []
-            self.library.embedder.limit_threads(None)
-            results.extend(self._written(waiting))
-        finally:
-            self.library.embedder.limit_threads(None)
+        for outcome in pool.parse(jobs):
+            waiting.append(outcome)
+            if sum(len(o.document.paragraphs) for o in waiting if o.document) >= EMBED_TOGETHER:
+                results.extend(self._written(waiting))
+                waiting = []
+        results.extend(self._written(waiting))
         return _summary(results, started, self.timings)
 
     def _written(self, outcomes: list[Parsed]) -> list[FileResult]:

@@ -58,10 +58,6 @@ class ParsePool:
         self._pool: ProcessPoolExecutor | None = None
         self._running: deque[tuple[ParseJob, Future]] = deque()
 
-    @property
-    def busy(self) -> bool:
-        """Whether a worker is parsing now (files are still waiting for it)."""
-        return any(not future.done() for _, future in self._running)
 
     def parse(self, jobs: Sequence[ParseJob]) -> Iterator[Parsed]:
         """Each job's outcome, in the order given."""
