@@ -50,15 +50,16 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
-def run(sizes: list[int], count: int, work: Path, corpus: Path) -> dict[str, Any]:
+def run(sizes: list[int], count: int, work: Path, corpus: Path, out: Path,
+        budget: float) -> dict[str, Any]:
     backend = Settings().embedding_backend
     logs = work / "logs"
     shutil.rmtree(work, ignore_errors=True)
     logs.mkdir(parents=True)
     kent = str(work / "kent")
     results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
-                               "machine": machine(), "backend": backend, "sizes": {}}
-    results["corpus"] = str(corpus)
+                               "machine": machine(), "backend": backend, "corpus": str(corpus),
+                               "complete": False, "sizes": {}}
     results["ingest"] = stage("ingest", logs, data_dir=kent, corpus=str(corpus))
     results["reingest"] = stage("reingest", logs, data_dir=kent, corpus=str(corpus))
     results["embedding"] = {backend: stage("embed", logs, data_dir=kent, backend=backend)}
@@ -66,23 +67,50 @@ def run(sizes: list[int], count: int, work: Path, corpus: Path) -> dict[str, Any
         if other != backend:
             results["embedding"][other] = stage("embed", logs, data_dir=kent, backend=other,
                                                 limit=1500)
-    if backend != "torch":
-        results["embedding"]["torch-sample"] = stage("embed", logs, data_dir=kent,
-                                                     backend="torch", limit=1500)
+    save(results, out)
     results["sizes"]["kent"] = stage("query", logs, data_dir=kent, count=count)
     results["naive"] = stage("naive", logs, data_dir=kent, count=count, corpus=str(corpus))
+    save(results, out)
     scale = work / "scale"
     shutil.copytree(kent, scale, ignore=shutil.ignore_patterns("naive-langchain"))
     for size in sizes:
+        reason = over_budget(results, size, budget)
+        if reason:
+            results["sizes"][str(size)] = {"skipped": reason}
+            continue
         filled = stage("fill", logs, data_dir=str(scale), target=size)
         measured = stage("query", logs, data_dir=str(scale), count=count,
                          concurrency=8 if size == 100_000 else 0)
         results["sizes"][str(size)] = {**measured, "fill": filled}
         if size == 100_000:
             results["sizes"]["100000-server"] = server_query(scale, logs, count)
-    results["seconds"] = round(time.perf_counter() - STARTED)
-    results["targets"] = targets(results)
+        save(results, out)
+    results["complete"] = True
     return results
+
+
+def over_budget(results: dict[str, Any], size: int, budget: float) -> str:
+    """Why growing to ``size`` would overrun the time budget (empty when it fits), projected
+    from the last growth's insert rate and index build time."""
+    fills = [at["fill"] for at in results["sizes"].values() if "fill" in at]
+    if not fills or not budget:
+        return ""
+    last = fills[-1]
+    rate = max(last["paragraphs_per_s"], 1)
+    needed = (size - last["paragraphs"]) / rate + last["lexical_index_s"] * size / \
+        last["paragraphs"] + 120
+    left = budget * 60 - (time.perf_counter() - STARTED)
+    if needed <= left:
+        return ""
+    return (f"growing to {size:,} paragraphs needs about {needed / 60:.0f} min at the measured "
+            f"{rate:,} paragraphs/s and index build time, {max(left, 0) / 60:.0f} min of the "
+            f"{budget:.0f}-minute budget are left (python -m bench --budget 0 runs it anyway)")
+
+
+def save(results: dict[str, Any], out: Path) -> None:
+    """Write what has been measured so far (a stopped run keeps its figures)."""
+    results["seconds"] = round(time.perf_counter() - STARTED)
+    out.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def server_query(scale: Path, logs: Path, count: int) -> dict[str, Any]:
@@ -103,6 +131,8 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--budget", type=float, default=30, help="minutes; a library size whose "
+                        "growth would overrun it is skipped and says so (0: no budget)")
     parser.add_argument("--corpus", type=Path, default=KENT,
                         help="the real documents ingested and queried (default: Kent's PDFs)")
     args = parser.parse_args()
@@ -110,8 +140,9 @@ def main() -> None:
         raise SystemExit(f"No corpus at {args.corpus}: the benchmark needs ../shared (or "
                          f"--corpus FOLDER).")
     results = run([int(s) for s in args.sizes.split(",") if s], args.questions, args.work,
-                  args.corpus.resolve())
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+                  args.corpus.resolve(), args.out, args.budget)
+    results["targets"] = targets(results)
+    save(results, args.out)
     text = table(results)
     args.out.with_suffix(".md").write_text(text)
     print(text)
