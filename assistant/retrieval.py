@@ -66,7 +66,7 @@ class Retriever:
             ids.append(paragraph.para_id)
             texts.append(paragraph.context_text(self._documents.get(paragraph.doc_id)))
             vectors.append(vector)
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        matrix = np.asarray(vectors, dtype=np.float32) if vectors else None
         self.lexical.build(ids, texts, signature, matrix)
 
     @property

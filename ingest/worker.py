@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 import time
+import types
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +47,19 @@ def parse_timed(path: Path, max_chars: int, digest: str) -> tuple[ParsedDocument
 
 
 ParseTarget = Callable[[Path, int, str], tuple[ParsedDocument, float]]
+
+
+@contextmanager
+def _empty_main() -> Iterator[None]:
+    """A spawned worker re-imports its parent's ``__main__`` (under Streamlit, a page script
+    that would run again). The worker needs nothing from it (its target is imported by name),
+    so it is started from an empty one."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class ParsePool:
@@ -102,7 +118,8 @@ class ParsePool:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")  # no fork of a process holding torch
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool.submit(self.target, job.path, self.max_chars, job.digest)
+        with _empty_main():  # workers start in submit()
+            return self._pool.submit(self.target, job.path, self.max_chars, job.digest)
 
     def _shutdown(self) -> None:
         if self._pool is not None:

@@ -185,3 +185,12 @@ def test_ingestion_leaves_a_current_lexical_index(samples: Path, data_dir: Path,
     monkeypatch.undo()
     remove([samples / "riverton-safer-streets-progress-2023-24.pdf"], library)
     assert not retriever.lexical.load("stale") and retriever.lexical.load(library.signature())
+
+
+def test_an_empty_library_searches_and_answers_without_error() -> None:
+    from assistant.assistant import Assistant
+
+    assistant = Assistant(get_settings())
+    answer = assistant.ask("What did the partnership say about county lines?")
+    assert answer.abstained and not answer.passages
+    assert assistant.search("county lines") == []
