@@ -91,11 +91,6 @@ class LexicalIndex:
         self._lock = threading.Lock()
 
     @property
-    def ids(self) -> list[str]:
-        """Paragraph ids in index order."""
-        return self._ids
-
-    @property
     def ready(self) -> bool:
         return self._model is not None
 
@@ -177,12 +172,16 @@ class LexicalIndex:
         """Whether a (tokenized) term occurs anywhere in the library."""
         return term in self._vocab
 
-    def rows(self, documents: Collection[str]) -> np.ndarray:
-        """Index positions of the paragraphs of ``documents``."""
+    def _in(self, documents: Collection[str]) -> np.ndarray:
+        """For each indexed paragraph, whether it belongs to one of ``documents``."""
         with self._lock:
             doc_of, codes = self._doc_of, self._doc_codes
         wanted = np.fromiter((codes[d] for d in documents if d in codes), dtype=np.int32)
-        return np.flatnonzero(np.isin(doc_of, wanted))
+        return np.isin(doc_of, wanted)
+
+    def rows(self, documents: Collection[str]) -> np.ndarray:
+        """Index positions of the paragraphs of ``documents``."""
+        return np.flatnonzero(self._in(documents))
 
     @property
     def size(self) -> int:
@@ -199,29 +198,30 @@ class LexicalIndex:
         if not len(rows):
             return []
         similarity = np.asarray(vectors[rows]) @ np.asarray(vector, dtype=np.float32)
-        best = np.argsort(-similarity)[:k] if len(rows) <= k else \
-            np.argpartition(-similarity, k)[:k]
-        best = best[np.argsort(-similarity[best])]
-        return [(ids[int(rows[i])], float(similarity[i])) for i in best]
+        return [(ids[int(rows[i])], float(similarity[i])) for i in _top(similarity, k)]
 
     def search(self, query: str, k: int = 50, documents: Collection[str] | None = None
                ) -> list[LexicalHit]:
         """The best ``k`` paragraphs for ``query``; ``documents`` restricts to those doc ids."""
         with self._lock:
-            model, ids, doc_of, codes = self._model, self._ids, self._doc_of, self._doc_codes
+            model, ids = self._model, self._ids
         terms = [t for t in tokenize(query) if t in self._vocab]
         if model is None or not terms or not ids:
             return []
-        mask = None
-        if documents is not None:
-            wanted = np.fromiter((codes[d] for d in documents if d in codes), dtype=np.int32)
-            mask = np.isin(doc_of, wanted).astype(np.float32)
-            if not mask.any():
-                return []
         scores = np.asarray(model.get_scores(terms), dtype=np.float32)
-        if mask is not None:
-            scores = scores * mask
-        count = min(k, len(scores))
-        best = np.argpartition(-scores, count - 1)[:count]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [LexicalHit(ids[int(i)], float(scores[i])) for i in best if scores[i] > 0]
+        if documents is not None:
+            allowed = self._in(documents)
+            if not allowed.any():
+                return []
+            scores = scores * allowed
+        return [LexicalHit(ids[int(i)], float(scores[i])) for i in _top(scores, k)
+                if scores[i] > 0]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first."""
+    count = min(k, len(scores))
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    best = np.argpartition(-scores, count - 1)[:count]
+    return best[np.argsort(-scores[best], kind="stable")]

@@ -139,16 +139,6 @@ class Library(LibraryWrites):
                       for m in found["metadatas"])
         return hashlib.sha1("\n".join(keys).encode()).hexdigest()
 
-    def all_paragraphs(self, batch: int = 5000) -> list[Paragraph]:
-        """Every paragraph in the library (for building the lexical index)."""
-        out: list[Paragraph] = []
-        for offset in range(0, self.paragraph_count(), batch):
-            found = self._paragraphs.get(include=["documents", "metadatas"], limit=batch,
-                                         offset=offset)
-            out.extend(paragraph_from_chroma(i, t, m) for i, t, m in zip(
-                found["ids"], found["documents"], found["metadatas"], strict=True))
-        return out
-
     def get_paragraphs(self, ids: Sequence[str]) -> list[Paragraph]:
         """Paragraphs by id, in the order asked (missing ids are skipped)."""
         if not ids:

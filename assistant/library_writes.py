@@ -48,26 +48,6 @@ class LibraryWrites:
     def _collection(self, kind: str) -> Any:  # implemented by Library
         raise NotImplementedError
 
-    def write_document(
-        self,
-        document: Document,
-        paragraphs: Sequence[Paragraph],
-        chunker_version: str,
-        on_embedded: ProgressCallback | None = None,
-    ) -> None:
-        """Replace everything stored for ``document`` with ``paragraphs``."""
-        vectors = self.embed_document(document, paragraphs, on_embedded)
-        self.store_document(document, paragraphs, vectors, chunker_version)
-
-    def embed_document(
-        self,
-        document: Document,
-        paragraphs: Sequence[Paragraph],
-        on_embedded: ProgressCallback | None = None,
-    ) -> Vectors:
-        """The vectors of a document's paragraphs and of the document itself."""
-        return self.embed_documents([(document, paragraphs)], on_embedded)[0]
-
     def embed_documents(
         self,
         batch: Sequence[tuple[Document, Sequence[Paragraph]]],

@@ -67,7 +67,7 @@ def embed_only(data_dir: str, backend: str = "", limit: int = 0) -> dict[str, An
     settings = _settings(data_dir)
     library = Library(settings)
     documents = {d.doc_id: d for d in library.documents()}
-    texts = [p.context_text(documents[p.doc_id]) for p in library.all_paragraphs()]
+    texts = [p.context_text(documents[p.doc_id]) for p, _ in library.export()]
     texts += ["\n".join((d.identity, *d.parts)) for d in documents.values()]
     if limit and len(texts) > limit:
         texts = texts[:: len(texts) // limit]

@@ -130,7 +130,7 @@ class Ingestor:
                 and existing.chunker_version == CHUNKER_VERSION:
             return FileResult(str(path), "unchanged", existing.doc_id, existing.paragraph_count,
                               image_only_pages=existing.image_only_pages)
-        return ParseJob(path, digest)
+        return ParseJob(path, digest, replaces=existing is not None)
 
     def write(self, outcomes: Sequence[Parsed]) -> list[FileResult]:
         """Embed parsed files together, then store each; failures become results."""
@@ -157,7 +157,6 @@ class Ingestor:
         assert parsed is not None
         started = time.perf_counter()
         try:
-            existing = self.library.document(parsed.document.doc_id)
             self.library.store_document(parsed.document, parsed.paragraphs, vectors,
                                         CHUNKER_VERSION)
         except ScrutineerError:
@@ -165,7 +164,7 @@ class Ingestor:
         except Exception as exc:
             return _failure(path, exc)
         self.timings["store"] += time.perf_counter() - started
-        status = "updated" if existing is not None else "added"
+        status = "updated" if outcome.job.replaces else "added"
         return FileResult(str(path), status, parsed.document.doc_id, len(parsed.paragraphs),
                           image_only_pages=parsed.document.image_only_pages)
 

@@ -23,10 +23,12 @@ LOOKAHEAD = 3  # parsed documents waiting to be embedded, at most (bounds memory
 
 @dataclass(frozen=True)
 class ParseJob:
-    """A file to parse, with the hash already computed."""
+    """A file to parse, with the hash already computed and whether an older version of its
+    document is in the library."""
 
     path: Path
     digest: str
+    replaces: bool = False
 
 
 @dataclass(frozen=True)
