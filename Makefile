@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test lint samples ingest-samples bench clean browser
+.PHONY: run test install install-test lint samples ingest-samples bench stress clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: install browser
 # Benchmarks (about 25 minutes; needs ../shared): writes bench/results.json and bench/results.md.
 bench: install
 	$(BIN)/python -m bench
+
+# Longer reliability runs (fuzz cases, SIGKILL runs, concurrent load) than `make test` bounds.
+stress: install
+	SCRUTINEER_FUZZ_CASES=5000 SCRUTINEER_KILL_RUNS=100 SCRUTINEER_LOAD_SECONDS=120 \
+		$(BIN)/python -m pytest -q -m "stress or not stress" tests/test_fuzz.py \
+		tests/test_crash_safety.py tests/test_concurrency.py
 
 lint: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench

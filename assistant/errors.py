@@ -33,3 +33,19 @@ class ModelUnavailableError(ScrutineerError):
 
 class DocumentNotFoundError(ScrutineerError):
     """A document named by the user is not in the library."""
+
+
+class QuestionError(ScrutineerError):
+    """A question that cannot be answered as asked (empty, too long, no words)."""
+
+
+class AccessDeniedError(ScrutineerError):
+    """Something was asked that this deployment's access level does not allow."""
+
+
+class LibraryBusyError(ScrutineerError):
+    """Another process is writing to the library (ingest, removal, rebuild or repair)."""
+
+
+class LibraryDamagedError(ScrutineerError):
+    """Files of the library are missing or corrupt; the message names the repair command."""

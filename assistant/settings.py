@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+AccessLevel = Literal["public", "exempt", "confidential"]
+ACCESS_LEVELS: tuple[AccessLevel, ...] = ("public", "exempt", "confidential")  # least to most
 
 
 def calibrated(name: str, fallback: float) -> float:
@@ -43,10 +45,15 @@ class Settings(BaseSettings):
     max_paragraph_chars: int = Field(default=1500, ge=200)
     parse_workers: int = Field(default=1, ge=0)  # processes parsing ahead of embedding; 0: inline
     device: str = "cpu"
+    max_file_mb: float = Field(default=50, gt=0)  # larger files are refused before parsing
+    max_pages: int = Field(default=2000, ge=1)  # PDFs with more pages are refused
+    parse_timeout: float = Field(default=120, gt=0)  # seconds one file may take to parse
+    parse_memory_mb: int = Field(default=3072, ge=256)  # address space of the parse worker
+    max_question_chars: int = Field(default=2000, ge=50)  # longer questions are refused
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
     abstain_below: float = Field(default_factory=lambda: calibrated("abstain_below", 0.55))
-    allow_exempt: bool = False  # whether the UI may offer to search exempt documents
+    access: AccessLevel = "public"  # the most restricted documents this deployment may show
     retrieval: str = "hybrid"  # "dense" or "lexical" alone, for comparisons
     answer_mode: str = "extractive"  # or "llm" (needs llm_model)
     llm_model: str = ""  # e.g. "ollama:llama3.1", "openai:gpt-4o-mini"

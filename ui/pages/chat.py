@@ -28,7 +28,7 @@ with st.sidebar:
                                                     if d.meta.doc_type}), key="types")
     since = st.date_input("Meetings from", value=None, key="since", format="DD/MM/YYYY")
     until = st.date_input("Meetings until", value=None, key="until", format="DD/MM/YYYY")
-    exempt = st.checkbox("Include exempt documents", key="exempt") if settings.allow_exempt \
+    exempt = st.checkbox("Include exempt documents", key="exempt") if settings.access != "public" \
         else False
     modes = ["extractive", "llm"] if settings.llm_model else ["extractive"]
     mode = st.radio("Answer mode", modes, key="mode", horizontal=True)
