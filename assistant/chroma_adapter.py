@@ -85,6 +85,8 @@ def document_from_chroma(meta: dict[str, Any]) -> Document:
     """Rebuild a document record from what Chroma returns."""
     defaults = asdict(DocumentMeta()).items()
     meta_fields = {name: meta.get(name, default) for name, default in defaults}
+    if "access" not in meta:  # written before access levels: only an exempt flag
+        meta_fields["access"] = "exempt" if meta.get("exempt") else "public"
     pages_text = str(meta.get("image_only_pages", ""))
     parts_text = str(meta.get("parts_text", ""))
     return Document(

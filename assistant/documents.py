@@ -29,8 +29,13 @@ class DocumentMeta:
     report_ref: str = ""
     author: str = ""
     doc_type: str = ""
-    classification: str = ""  # as printed: "Unrestricted", "Exempt", "Open", ...
-    exempt: bool = False
+    classification: str = ""  # as printed: "Unrestricted", "Exempt", "Part 2", ...
+    access: str = "public"  # public | exempt | confidential (settings.ACCESS_LEVELS)
+
+    @property
+    def exempt(self) -> bool:
+        """Whether the public may not see it (exempt or confidential)."""
+        return self.access != "public"
 
 
 @dataclass(frozen=True)

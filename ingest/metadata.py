@@ -154,6 +154,6 @@ def read_metadata(blocks: list[Block], parts: list[Part],
         author=_author(found),
         doc_type=doc_type,
         classification=classification,
-        exempt=exempt,
+        access="exempt" if exempt else "public",
     )
     return title, meta
