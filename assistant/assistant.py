@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Sequence
@@ -17,9 +18,12 @@ from assistant.lexical import tokenize
 from assistant.library import Library
 from assistant.llm import Validator, chat_model, prompt
 from assistant.query import Intent, infer_filters, intent
+from assistant.questions import checked_question, recent_turns
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
+ABSTAIN_TEXT = "The library does not contain an answer to this question."
 PRECEDENT_PASSAGES = 40
 MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subject words is absent
 GENERIC_TERMS = frozenset(tokenize(
@@ -52,7 +56,10 @@ class Assistant:
             filters: Filters | None = None, mode: str | None = None,
             precedent: bool = False, max_sources: int | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search,
-        ``precedent`` lists every occasion, ``max_sources`` caps the passages quoted from."""
+        ``precedent`` lists every occasion, ``max_sources`` caps the passages quoted from.
+        Raises QuestionError for an empty, wordless or overlong question."""
+        question = checked_question(question, self.settings.max_question_chars)
+        history = recent_turns(history, self.settings.max_question_chars)
         started = time.perf_counter()
         standalone = rewrite(question, history)
         self.retriever.refresh()
@@ -89,6 +96,9 @@ class Assistant:
         """The Answer with its timings; no citations means an abstention showing related
         paragraphs (unless ``abstained`` says otherwise)."""
         searched, started, retrieved = context
+        if not _permitted(citations, passages):  # never expected: retrieval allows no others
+            log.error("a citation outside the retrieved documents was withheld: %s", question)
+            text, citations, abstained = ABSTAIN_TEXT, (), True
         timings = {"retrieve": (retrieved - started) * 1000,
                    "answer": (time.perf_counter() - retrieved) * 1000}
         timings["total"] = timings["retrieve"] + timings["answer"]
@@ -115,6 +125,7 @@ class Assistant:
     def search(self, question: str, filters: Filters | None = None, k: int = 10
                ) -> list[Passage]:
         """The ranked passages for a question (filters stated in it apply too), no answer."""
+        question = checked_question(question, self.settings.max_question_chars)
         self.retriever.refresh()
         stated = infer_filters(question, list(self.retriever.documents.values()))
         vector = self.library.embedder.embed_one(question)
@@ -235,3 +246,12 @@ class Assistant:
         return Draft("\n".join([head, *lines]), tuple(citations), scored[0].score,
                      scored[0].coverage)
 
+
+
+def _permitted(citations: Sequence[Citation], passages: Sequence[Passage]) -> bool:
+    """Whether every citation is to a paragraph of the published version of a document that
+    retrieval returned (so one the user may see, under the filters asked)."""
+    sources = {(p.document.doc_id, p.document.version) for p in passages}
+    return all((c.passage.document.doc_id, c.passage.document.version) in sources
+               and c.passage.paragraph.version == c.passage.document.version
+               and c.passage.paragraph.doc_id == c.passage.document.doc_id for c in citations)

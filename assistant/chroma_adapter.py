@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from assistant.documents import Document, DocumentMeta, Paragraph
+from assistant.documents import Document, DocumentMeta, Paragraph, split_key
+from assistant.settings import ACCESS_LEVELS
 
 HEADING_SEPARATOR = " > "
 
@@ -18,8 +19,14 @@ def date_number(iso: str) -> int:
     return int(digits.ljust(8, "0")[:8])
 
 
+def access_rank(access: str) -> int:
+    """0 public, 1 exempt, 2 confidential; an unknown level counts as the most restricted."""
+    return ACCESS_LEVELS.index(access) if access in ACCESS_LEVELS else len(ACCESS_LEVELS) - 1
+
+
 def _meta_fields(meta: DocumentMeta) -> dict[str, Any]:
     fields = asdict(meta)
+    fields["access_rank"] = access_rank(meta.access)
     fields["meeting_day"] = date_number(meta.meeting_date)
     councils = [c.strip() for c in meta.council.split(";") if c.strip()]
     if councils:
@@ -30,7 +37,8 @@ def _meta_fields(meta: DocumentMeta) -> dict[str, Any]:
 def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, Any]:
     """A paragraph's own fields as Chroma metadata. The document's fields live once, on its
     record (every metadata key is a row in the store: duplicating them made writes slower);
-    ``exempt`` is kept so the store itself can refuse exempt paragraphs."""
+    the access rank is kept so that reads can refuse paragraphs above the reader's level, and
+    the version so that only the published version is read."""
     return {
         "doc_id": paragraph.doc_id,
         "ordinal": paragraph.ordinal,
@@ -41,15 +49,18 @@ def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, An
         "heading_path": HEADING_SEPARATOR.join(paragraph.heading_path),
         "part_title": paragraph.part_title,
         "kind": paragraph.kind,
-        "exempt": document.meta.exempt,
+        "access_rank": access_rank(document.meta.access),
+        "version": document.version,
     }
 
 
-def paragraph_from_chroma(para_id: str, text: str, meta: dict[str, Any]) -> Paragraph:
-    """Rebuild a paragraph from what Chroma returns."""
+def paragraph_from_chroma(key: str, text: str, meta: dict[str, Any]) -> Paragraph:
+    """Rebuild a paragraph from what Chroma returns (``key`` is its id in the store)."""
     heading = str(meta.get("heading_path", ""))
+    _, para_id, version = split_key(key)
     return Paragraph(
         para_id=para_id,
+        version=version,
         doc_id=str(meta["doc_id"]),
         ordinal=int(meta.get("ordinal", 0)),
         text=text,
@@ -77,6 +88,7 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "paragraph_count": document.paragraph_count,
         "chunker_version": document.chunker_version,
         "ingested_at": document.ingested_at,
+        "version": document.version,
         **_meta_fields(document.meta),
     }
 
@@ -102,4 +114,5 @@ def document_from_chroma(meta: dict[str, Any]) -> Document:
         paragraph_count=int(meta.get("paragraph_count", 0)),
         chunker_version=str(meta.get("chunker_version", "")),
         ingested_at=str(meta.get("ingested_at", "")),
+        version=str(meta.get("version", "")),
     )

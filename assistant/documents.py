@@ -19,6 +19,18 @@ DOC_TYPES = (
 PARAGRAPH_KINDS = ("paragraph", "table_row", "minutes_item", "text", "table")
 
 
+def store_key(para_id: str, version: str) -> str:
+    """A paragraph's id in the store: each version of a document is written under new keys,
+    so readers keep seeing the published version until the new one is complete."""
+    return f"{para_id}|{version}" if version else para_id
+
+
+def split_key(key: str) -> tuple[str, str, str]:
+    """(document id, paragraph id, version) of a store key."""
+    para_id, _, version = key.rpartition("|") if "|" in key else (key, "", "")
+    return para_id.split("#", 1)[0], para_id, version
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What a document says about itself. Unknown values stay empty."""
@@ -31,6 +43,7 @@ class DocumentMeta:
     doc_type: str = ""
     classification: str = ""  # as printed: "Unrestricted", "Exempt", "Part 2", ...
     access: str = "public"  # public | exempt | confidential (settings.ACCESS_LEVELS)
+    access_overridden: bool = False  # set at ingest (`--access`), not read from the document
 
     @property
     def exempt(self) -> bool:
@@ -54,6 +67,7 @@ class Document:
     paragraph_count: int = 0
     chunker_version: str = ""
     ingested_at: str = ""  # ISO timestamp
+    version: str = field(default="", compare=False)  # published version: its paragraphs are read
 
     @property
     def identity(self) -> str:
@@ -81,6 +95,12 @@ class Paragraph:
     heading_path: tuple[str, ...] = ()
     part_title: str = ""  # the agenda-pack part it belongs to, if any
     kind: str = "paragraph"
+    version: str = field(default="", compare=False)  # the document version it was stored under
+
+    @property
+    def key(self) -> str:
+        """Its id in the store and the search index: the id plus the version written."""
+        return store_key(self.para_id, self.version)
 
     def context_text(self, document: Document | None = None) -> str:
         """The text that is embedded and indexed: identity and headings, then the paragraph."""

@@ -9,15 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chroma_adapter import (
-    document_from_chroma,
-    paragraph_from_chroma,
-)
-from assistant.documents import Document, Paragraph, Passage
+from assistant.chroma_adapter import access_rank, document_from_chroma, paragraph_from_chroma
+from assistant.documents import Document, Paragraph, Passage, split_key
 from assistant.embedder import Embedder, get_embedder
 from assistant.errors import LibraryMismatchError, StoreUnavailableError
 from assistant.library_writes import LibraryWrites
-from assistant.settings import Settings
+from assistant.settings import ACCESS_LEVELS, Settings
 from assistant.store import REBUILD_COMMAND, Manifest, open_client
 
 log = logging.getLogger(__name__)
@@ -29,7 +26,9 @@ HNSW = {"space": "cosine", "ef_construction": 40, "ef_search": 200, "max_neighbo
 
 
 class Library(LibraryWrites):
-    """Documents and paragraphs with their vectors; writes are per whole document."""
+    """Documents and paragraphs with their vectors; writes are per whole document. Reads return
+    only what the deployment's access level (``settings.access``) may show, and only the
+    published version of each document."""
 
     def __init__(
         self,
@@ -38,6 +37,8 @@ class Library(LibraryWrites):
         check_model: bool = True,
     ) -> None:
         self.settings = settings
+        self.access = settings.access
+        self._clearance = access_rank(settings.access)
         self.embedder = embedder or get_embedder(settings)
         self._client = open_client(settings)
         self._paragraphs = self._collection("paragraphs")
@@ -88,39 +89,64 @@ class Library(LibraryWrites):
         """Where the store is, for messages."""
         return self.settings.chroma_url or str(self.settings.chroma_path)
 
+    def unrestricted(self) -> Library:
+        """The same library seeing every document whatever its access level: for ingestion,
+        removal and repair, which must know what is stored; never for answering."""
+        copy = object.__new__(Library)
+        copy.__dict__.update(self.__dict__)
+        copy.access, copy._clearance = ACCESS_LEVELS[-1], len(ACCESS_LEVELS) - 1
+        return copy
+
+    def _visible(self, meta: dict) -> bool:
+        rank = meta.get("access_rank", 1 if meta.get("exempt") else 0)
+        return int(rank) <= self._clearance
+
+    def _published(self) -> dict[str, str]:
+        """The version of every visible document."""
+        found = self._documents.get(include=["metadatas"])
+        return {str(m["doc_id"]): str(m.get("version", "")) for m in found["metadatas"]
+                if self._visible(m)}
+
     # -- reading ---------------------------------------------------------------------------
 
     def document(self, doc_id: str) -> Document | None:
         """The document record, or None when it is not in the library."""
         found = self._documents.get(ids=[doc_id], include=["metadatas"])
-        if not found["ids"]:
+        if not found["ids"] or not self._visible(found["metadatas"][0]):
             return None
         return document_from_chroma(found["metadatas"][0])
 
     def documents(self) -> list[Document]:
-        """Every document, ordered by meeting date then title."""
+        """Every visible document, ordered by meeting date then title."""
         found = self._documents.get(include=["metadatas"])
-        docs = [document_from_chroma(meta) for meta in found["metadatas"]]
+        docs = [document_from_chroma(meta) for meta in found["metadatas"] if self._visible(meta)]
         return sorted(docs, key=lambda d: (d.meta.meeting_date, d.title, d.doc_id))
 
     def document_count(self) -> int:
-        """How many documents the library holds."""
-        return int(self._documents.count())
+        """How many visible documents the library holds."""
+        return len(self._published())
 
     def paragraph_count(self) -> int:
-        """How many paragraphs the library holds."""
+        """How many paragraphs are stored, of every access level and version (a measure of the
+        store's size; the visible ones are the documents' ``paragraph_count``)."""
         return int(self._paragraphs.count())
 
     def paragraphs(self, doc_id: str) -> list[Paragraph]:
-        """A document's paragraphs in reading order."""
-        found = self._paragraphs.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        paragraphs = [
-            paragraph_from_chroma(pid, text, meta)
-            for pid, text, meta in zip(
-                found["ids"], found["documents"], found["metadatas"], strict=True
-            )
-        ]
-        return sorted(paragraphs, key=lambda p: p.ordinal)
+        """A visible document's paragraphs in reading order, all from its published version
+        (read again if a new version is published meanwhile)."""
+        for _ in range(3):
+            document = self.document(doc_id)
+            if document is None:
+                return []
+            found = self._paragraphs.get(where={"doc_id": doc_id},
+                                         include=["documents", "metadatas"])
+            paragraphs = sorted((paragraph_from_chroma(k, t, m) for k, t, m in zip(
+                found["ids"], found["documents"], found["metadatas"], strict=True)
+                if self._visible(m) and m.get("version", "") == document.version),
+                key=lambda p: p.ordinal)
+            if len(paragraphs) == document.paragraph_count:
+                break
+        return paragraphs
 
     def signature(self) -> str:
         """Changes whenever any document is added, replaced or removed, in any process: a
@@ -139,42 +165,49 @@ class Library(LibraryWrites):
                       for m in found["metadatas"])
         return hashlib.sha1("\n".join(keys).encode()).hexdigest()
 
-    def get_paragraphs(self, ids: Sequence[str]) -> list[Paragraph]:
-        """Paragraphs by id, in the order asked (missing ids are skipped)."""
-        if not ids:
+    def get_paragraphs(self, keys: Sequence[str]) -> list[Paragraph]:
+        """Visible paragraphs by store key (``Paragraph.key``), in the order asked; keys that
+        are missing or above the access level are skipped."""
+        if not keys:
             return []
-        found = self._paragraphs.get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {i: paragraph_from_chroma(i, t, m) for i, t, m in zip(
-            found["ids"], found["documents"], found["metadatas"], strict=True)}
-        return [by_id[i] for i in ids if i in by_id]
+        found = self._paragraphs.get(ids=list(keys), include=["documents", "metadatas"])
+        by_key = {k: paragraph_from_chroma(k, t, m) for k, t, m in zip(
+            found["ids"], found["documents"], found["metadatas"], strict=True)
+            if self._visible(m)}
+        return [by_key[k] for k in keys if k in by_key]
 
     def around(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
-        """The paragraphs within ``span`` places of one in its document, in order."""
+        """The paragraphs within ``span`` places of one in the same version of its document."""
         wanted = [o for o in range(paragraph.ordinal - span, paragraph.ordinal + span + 1)
                   if o >= 0 and o != paragraph.ordinal]
         found = self._paragraphs.get(
             where={"$and": [{"doc_id": paragraph.doc_id}, {"ordinal": {"$in": wanted}}]},
             include=["documents", "metadatas"])
-        near = [paragraph_from_chroma(i, t, m) for i, t, m in zip(
-            found["ids"], found["documents"], found["metadatas"], strict=True)]
+        near = [paragraph_from_chroma(k, t, m) for k, t, m in zip(
+            found["ids"], found["documents"], found["metadatas"], strict=True)
+            if self._visible(m) and m.get("version", "") == paragraph.version]
         return sorted(near, key=lambda p: p.ordinal)
 
-    def nearest(self, vector: list[float], k: int, doc_ids: Sequence[str] | None = None
-                ) -> list[tuple[Paragraph, float]]:
-        """The ``k`` paragraphs nearest ``vector`` (cosine similarity), optionally only from
-        some documents."""
-        if self.paragraph_count() == 0 or (doc_ids is not None and not doc_ids):
-            return []
-        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids is not None else None
-        found = self._paragraphs.query(query_embeddings=[vector], n_results=k, where=where,
-                                       include=["documents", "metadatas", "distances"])
-        return [(paragraph_from_chroma(i, t, m), 1.0 - float(d)) for i, t, m, d in zip(
-            found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0],
-            strict=True)]
+    def nearest(self, vector: list[float], k: int) -> list[tuple[Paragraph, float]]:
+        """The ``k`` visible published paragraphs nearest ``vector`` (cosine similarity), from
+        the store's approximate index."""
+        published = self._published()
+        fetch = k
+        while True:
+            keys = self.nearest_ids(vector, fetch)
+            kept = [(key, s) for key, s in keys if published.get(split_key(key)[0]) ==
+                    split_key(key)[2]]
+            if len(kept) >= k or len(keys) < fetch:
+                break
+            fetch *= 4
+        kept = kept[:k]
+        scores = dict(kept)
+        return [(p, scores[p.key]) for p in self.get_paragraphs([key for key, _ in kept])]
 
     def nearest_ids(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """Ids and cosine similarities of the ``k`` paragraphs nearest ``vector`` (the store's
-        approximate index; no text is read, so a large ``k`` stays cheap)."""
+        """Store keys and cosine similarities of the ``k`` stored paragraphs nearest ``vector``
+        (the store's approximate index; no text is read, so a large ``k`` stays cheap). Keys of
+        every access level and version: callers keep those they may use."""
         try:
             found = self._paragraphs.query(query_embeddings=[list(vector)], n_results=k,
                                            include=["distances"])
@@ -192,11 +225,15 @@ class Library(LibraryWrites):
                 self.nearest(self.embedder.embed_one(query), k) if p.doc_id in documents]
 
     def export(self, batch: int = 5000) -> Iterator[tuple[Paragraph, np.ndarray]]:
-        """Every paragraph with its stored vector (float32), for re-indexing or copying."""
+        """Every visible paragraph of a published version with its stored vector (float32),
+        for re-indexing or copying."""
+        published = self._published()
         for offset in range(0, self.paragraph_count(), batch):
             found = self._paragraphs.get(include=["documents", "metadatas", "embeddings"],
                                          limit=batch, offset=offset)
-            for pid, text, meta, vector in zip(found["ids"], found["documents"],
+            for key, text, meta, vector in zip(found["ids"], found["documents"],
                                                found["metadatas"], found["embeddings"],
                                                strict=True):
-                yield paragraph_from_chroma(pid, text, meta), np.asarray(vector, np.float32)
+                if published.get(str(meta["doc_id"])) == meta.get("version", "") and \
+                        self._visible(meta):
+                    yield paragraph_from_chroma(key, text, meta), np.asarray(vector, np.float32)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from assistant.chroma_adapter import document_metadata, paragraph_metadata
 from assistant.documents import Document, Paragraph
 from assistant.embedder import Embedder
-from assistant.errors import LibraryMismatchError
+from assistant.errors import LibraryMismatchError, StoreUnavailableError
 from assistant.settings import Settings
 from assistant.store import REBUILD_COMMAND, Manifest
 
@@ -78,15 +78,24 @@ class LibraryWrites:
         paragraphs: Sequence[Paragraph],
         vectors: Vectors,
         chunker_version: str,
-    ) -> None:
-        """Write an embedded document: paragraphs first, stale ones deleted, the document
-        record last (so a failure leaves the previous version's record in place)."""
+    ) -> Document:
+        """Write an embedded document as a new version, atomically for readers: its paragraphs
+        are written under new keys and counted back (verify), then the document record naming
+        the version is written (publish), then older versions' paragraphs are deleted. Readers
+        only read the published version, so a crash at any point leaves the old version or the
+        new one, whole, plus unpublished paragraphs that `scrutineer repair` clears."""
         self._record_manifest(chunker_version)
-        self._new_version()  # readers that rebuild mid-write rebuild again after the last one
-        stale = set(self._paragraph_ids(document.doc_id)) - {p.para_id for p in paragraphs}
+        version = uuid.uuid4().hex[:12]
+        document = replace(document, version=version)
+        paragraphs = [replace(p, version=version) for p in paragraphs]
         self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
-        if stale:
-            self._paragraphs.delete(ids=sorted(stale))
+        written = len(self._paragraphs.get(
+            where={"$and": [{"doc_id": document.doc_id}, {"version": version}]}, include=[]
+        )["ids"])
+        if written != len(paragraphs):
+            raise StoreUnavailableError(
+                f"Only {written} of {len(paragraphs)} paragraphs of {document.file_name} were "
+                f"stored in {self.location}; the previous version stays. Run the ingest again.")
         self._documents.upsert(
             ids=[document.doc_id],
             embeddings=[vectors.document],
@@ -94,19 +103,23 @@ class LibraryWrites:
             documents=[document.identity],
         )
         self._new_version()
+        self._delete_other_versions(document.doc_id, version)
+        return document
 
     def add_documents(self, batch: Sequence[tuple[Document, Sequence[Paragraph], Vectors]],
                       chunker_version: str) -> None:
         """Bulk import of documents new to the library (vectors already made): paragraphs in
         the store's largest batches, then the document records, one version change in all."""
         self._record_manifest(chunker_version)
-        self._new_version()
+        version = uuid.uuid4().hex[:12]
+        batch = [(replace(d, version=version), [replace(p, version=version) for p in ps], vs)
+                 for d, ps, vs in batch]
         rows = [(p, d, v) for d, ps, vs in batch for p, v in zip(ps, vs.paragraphs, strict=True)]
         size = int(self._client.get_max_batch_size())
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             self._paragraphs.upsert(
-                ids=[p.para_id for p, _, _ in chunk], embeddings=[v for _, _, v in chunk],
+                ids=[p.key for p, _, _ in chunk], embeddings=[v for _, _, v in chunk],
                 metadatas=[paragraph_metadata(p, d) for p, d, _ in chunk],
                 documents=[p.text for p, _, _ in chunk])
         for start in range(0, len(batch), size):
@@ -118,13 +131,20 @@ class LibraryWrites:
         self._new_version()
 
     def remove_document(self, doc_id: str) -> int:
-        """Remove a document and all its paragraphs; returns how many paragraphs went."""
-        ids = self._paragraph_ids(doc_id)
-        for start in range(0, len(ids), self._batch):
-            self._paragraphs.delete(ids=ids[start : start + self._batch])
+        """Remove a document: its record first (readers stop seeing it at once), then its
+        paragraphs; returns how many paragraphs went."""
         self._documents.delete(ids=[doc_id])
         self._new_version()
-        return len(ids)
+        return self._delete_other_versions(doc_id, None)
+
+    def _delete_other_versions(self, doc_id: str, keep: str | None) -> int:
+        """Delete a document's paragraphs of every version but ``keep``; how many went."""
+        found = self._paragraphs.get(where={"doc_id": doc_id}, include=["metadatas"])
+        doomed = [k for k, m in zip(found["ids"], found["metadatas"], strict=True)
+                  if keep is None or m.get("version", "") != keep]
+        for start in range(0, len(doomed), self._batch):
+            self._paragraphs.delete(ids=doomed[start : start + self._batch])
+        return len(doomed)
 
     def clear(self) -> None:
         """Drop every document, paragraph and the manifest (used by a rebuild)."""
@@ -162,9 +182,6 @@ class LibraryWrites:
     def _batch(self) -> int:
         return min(1000, int(self._client.get_max_batch_size()))
 
-    def _paragraph_ids(self, doc_id: str) -> list[str]:
-        return list(self._paragraphs.get(where={"doc_id": doc_id}, include=[])["ids"])
-
     def _embed(self, texts: list[str], on_embedded: ProgressCallback | None) -> list[list[float]]:
         vectors: list[list[float]] = []
         step = self.settings.embed_batch_size * 4
@@ -181,7 +198,7 @@ class LibraryWrites:
         for start in range(0, len(paragraphs), self._batch):
             batch = paragraphs[start : start + self._batch]
             self._paragraphs.upsert(
-                ids=[p.para_id for p in batch],
+                ids=[p.key for p in batch],
                 embeddings=vectors[start : start + self._batch],
                 metadatas=[paragraph_metadata(p, document) for p in batch],
                 documents=[p.text for p in batch],

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.answers import Filters
-from assistant.documents import Document, Paragraph, Passage
+from assistant.documents import Document, Paragraph, Passage, split_key
+from assistant.errors import AccessDeniedError
 from assistant.lexical import LexicalIndex
 from assistant.library import Library
 from assistant.query import documents_named
@@ -40,8 +41,9 @@ class Retriever:
         self.library = library
         self.candidates = candidates
         self.lexical = LexicalIndex(library.settings.data_dir / "lexical" /
-                                    library.settings.collection)
+                                    f"{library.settings.collection}.{library.access}")
         self._documents: dict[str, Document] = {}
+        self._stored = 0  # paragraphs in the store, of every access level and version
         self._lock = threading.Lock()
 
     # -- the library as it is now -----------------------------------------------------------
@@ -56,14 +58,17 @@ class Retriever:
             if self.lexical.is_current(signature) and self._documents:
                 return
             self._documents = {d.doc_id: d for d in self.library.documents()}
+            self._stored = self.library.paragraph_count()
             if not self.lexical.load(signature):
                 self._rebuild(signature)
 
     def _rebuild(self, signature: str) -> None:
+        """Index the visible paragraphs of the published versions (nothing the deployment may
+        not show is ever in the index, not even its words)."""
         log.info("building the search index for %d documents", len(self._documents))
         ids, texts, vectors = [], [], []
         for paragraph, vector in self.library.export():
-            ids.append(paragraph.para_id)
+            ids.append(paragraph.key)
             texts.append(paragraph.context_text(self._documents.get(paragraph.doc_id)))
             vectors.append(vector)
         matrix = np.asarray(vectors, dtype=np.float32) if vectors else None
@@ -75,7 +80,13 @@ class Retriever:
         return self._documents
 
     def allowed(self, filters: Filters) -> list[Document]:
-        """The documents a question may be answered from."""
+        """The documents a question may be answered from: those the deployment may show (the
+        library reads no others), public ones only unless the filters include exempt ones."""
+        if filters.include_exempt and self.library.access == "public":
+            raise AccessDeniedError(
+                "This deployment shows public documents only, so exempt documents cannot be "
+                "searched. Ask without including exempt documents, or use a deployment set up "
+                "for them (SCRUTINEER_ACCESS=exempt or confidential).")
         docs = [d for d in self.documents.values() if filters.include_exempt or not d.meta.exempt]
         if filters.councils:
             docs = _keep(docs, lambda d: d.meta.council, filters.councils)
@@ -98,59 +109,59 @@ class Retriever:
 
     def retrieve(self, question: str, vector: list[float], filters: Filters, k: int = 10
                  ) -> list[Passage]:
-        """The best ``k`` paragraphs for the question among the allowed documents."""
-        allowed = self.allowed(filters)
+        """The best ``k`` paragraphs for the question among the allowed documents. Candidates
+        from both searches are restricted to the allowed documents' published versions before
+        they are ranked, so nothing else is ever read."""
+        allowed = {d.doc_id: d.version for d in self.allowed(filters)}
         if not allowed:
             return []
         everything = len(allowed) == len(self.documents)
-        doc_ids = None if everything else [d.doc_id for d in allowed]
         mode = self.library.settings.retrieval
-        dense = self._dense(vector, doc_ids) if mode != "lexical" else []
-        lexical = self.lexical.search(question, self.candidates, doc_ids
+        dense = self._dense(vector, allowed) if mode != "lexical" else []
+        lexical = self.lexical.search(question, self.candidates, None if everything else allowed
                                       ) if mode != "dense" else []
-        return self._fuse(dense, [(h.para_id, h.score) for h in lexical], k)
+        hits = [(h.para_id, h.score) for h in lexical]
+        return self._fuse(dense, [h for h in hits if _admits(allowed, h[0])], k)
 
-    def _dense(self, vector: list[float], doc_ids: list[str] | None) -> list[tuple[str, float]]:
-        """Nearest paragraphs by embedding. A filter is never handed to the store (its filtered
-        search scans the whole collection): a narrow one is searched exactly over its own
-        paragraphs' vectors, a broad one by over-fetching from the approximate index."""
-        if doc_ids is None:
-            return self.library.nearest_ids(vector, self.candidates)
-        rows = self.lexical.rows(doc_ids)
+    def _dense(self, vector: list[float], allowed: dict[str, str]) -> list[tuple[str, float]]:
+        """Nearest allowed paragraphs by embedding. No filter is handed to the store (its
+        filtered search scans the whole collection): up to EXACT_ROWS allowed paragraphs are
+        searched exactly over their vectors in the search index; more, by over-fetching from
+        the store's approximate index and keeping the allowed."""
+        rows = self.lexical.rows(allowed)
         if len(rows) <= EXACT_ROWS:
-            exact = self.lexical.exact(vector, rows, self.candidates)
-            if exact is not None:
-                return exact
-        allowed, total = set(doc_ids), max(self.lexical.size, 1)
-        fetch = min(MAX_FETCH, int(self.candidates * 2 * total / max(len(rows), 1)))
-        hits = [(pid, s) for pid, s in self.library.nearest_ids(vector, fetch)
-                if pid.split("#", 1)[0] in allowed]
+            return self.lexical.exact(vector, rows, self.candidates) or []
+        fetch = min(MAX_FETCH, int(self.candidates * 2 * max(self._stored, 1) / len(rows)))
+        hits = [(key, s) for key, s in self.library.nearest_ids(vector, fetch)
+                if _admits(allowed, key)]
         if len(hits) < self.candidates:
-            exact = self.lexical.exact(vector, rows, self.candidates)
-            if exact is not None:
-                return exact
-            return [(p.para_id, s) for p, s in self.library.nearest(vector, self.candidates,
-                                                                    doc_ids)]
+            return self.lexical.exact(vector, rows, self.candidates) or hits
         return hits[: self.candidates]
 
     def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int
               ) -> list[Passage]:
         scores: dict[str, float] = {}
         for ranking in (dense, lexical):
-            for rank, (pid, _) in enumerate(ranking):
-                scores[pid] = scores.get(pid, 0) + 1 / (RRF_K + rank)
+            for rank, (key, _) in enumerate(ranking):
+                scores[key] = scores.get(key, 0) + 1 / (RRF_K + rank)
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
         dense_score, lexical_score = dict(dense), dict(lexical)
         passages = []
         for paragraph in self.library.get_paragraphs(best):
             document = self._documents.get(paragraph.doc_id)
-            if document is None:
+            if document is None or document.version != paragraph.version:
                 continue
-            pid = paragraph.para_id
-            passages.append(Passage(paragraph, document, scores[pid],
-                                    dense_score.get(pid, 0.0), lexical_score.get(pid, 0.0)))
+            key = paragraph.key
+            passages.append(Passage(paragraph, document, scores[key],
+                                    dense_score.get(key, 0.0), lexical_score.get(key, 0.0)))
         return passages
 
     def neighbours(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
         """The paragraphs just before and after one, in order (not including it)."""
         return self.library.around(paragraph, span)
+
+
+def _admits(allowed: dict[str, str], key: str) -> bool:
+    """Whether a store key is a paragraph of an allowed document's published version."""
+    doc_id, _, version = split_key(key)
+    return allowed.get(doc_id) == version

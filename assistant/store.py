@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import LibraryBusyError, StoreUnavailableError
 from assistant.settings import Settings
 
 REBUILD_COMMAND = "scrutineer ingest --rebuild"
@@ -47,3 +52,32 @@ def open_client(settings: Settings) -> Any:
             f"Cannot open the Chroma store at {where}: {exc}. Check that the server is running "
             f"(`chroma run --path DIR --port PORT`) or unset SCRUTINEER_CHROMA_URL."
         ) from exc
+
+
+@contextmanager
+def write_lock(settings: Settings, action: str) -> Iterator[None]:
+    """Hold the library's write lock for ``action`` (ingest, remove, rebuild, repair): one
+    writer at a time per data directory. The lock is an advisory ``flock`` that the kernel
+    drops when its holder dies, so a killed ingest never leaves the library locked."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "write.lock"
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise LibraryBusyError(
+                f"The library at {settings.data_dir} is being written by {holder}. Wait for "
+                f"it to finish, then run the {action} again.") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{action} (pid {os.getpid()}, started "
+                     f"{datetime.now().strftime('%H:%M:%S')})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -13,6 +13,7 @@ from ingest.fields import (
     BODY_NAME_RE,
     BODY_RE,
     CAPS_COUNCIL_RE,
+    CONFIDENTIAL_RE,
     COUNCIL_RE,
     EXEMPT_RE,
     FIELDS,
@@ -22,6 +23,7 @@ from ingest.fields import (
     REF_VALUE_RE,
     TOP,
     Field,
+    access_of,
     fields,
     first_field,
     only_councils,
@@ -96,23 +98,30 @@ def _author(found: list[Field]) -> str:
     return value.strip(" ,;")[:120]
 
 
-def _classification(found: list[Field], blocks: list[Block]) -> tuple[str, bool]:
+def _classification(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
+    """The classification as printed and the access level it gives."""
     item = first_field(found, "classification", TOP)
     if item is not None:
-        value = item.value.split()[0] if item.key == "for publication" else item.value
-        value = value.strip(" .")
+        value = item.value.strip(" .")
         if item.key == "for publication":
-            return ("Not for publication", True) if value.lower() == "no" else ("Public", False)
-        exempt = bool(re.match(r"(?:exempt|restricted|confidential|part (?:ii|2)|yes)\b",
-                               value, re.IGNORECASE)) and not value.lower().startswith("non")
-        return value[:60], exempt
+            no = bool(value.split()) and value.split()[0].lower().strip(":.") in ("no", "n")
+            return ("Not for publication", "exempt") if no else ("Public", "public")
+        if item.key == "exempt":
+            word = value.split()[0].lower() if value.split() else ""
+            if word in ("no", "n", "none", "n/a"):
+                return "Not exempt", "public"
+            return f"Exempt: {value}"[:60], "exempt"
+        if item.key == "status" and not EXEMPT_RE.search(value) and \
+                not CONFIDENTIAL_RE.search(value):
+            return "", "public"  # "Status: For decision" says nothing of access
+        return value[:60], access_of(value)
     for block in blocks:
         if NOT_EXEMPT_RE.search(block.text):
-            return "Not exempt", False
+            return "Not exempt", "public"
     for block in blocks[:TOP]:
         if len(block.text) < 200 and EXEMPT_RE.search(block.text):
-            return block.text[:60], True
-    return "", False
+            return block.text[:60], access_of(block.text)
+    return "", "public"
 
 
 def _from_margins(margins: list[str], committee: str, meeting_date: str) -> tuple[str, str]:
@@ -139,7 +148,7 @@ def read_metadata(blocks: list[Block], parts: list[Part],
     council = _councils(blocks)
     if margins and not (committee and meeting_date):
         committee, meeting_date = _from_margins(margins, committee, meeting_date)
-    classification, exempt = _classification(found, blocks)
+    classification, access = _classification(found, blocks)
     title = body_title(found, blocks, {committee, council})
     title = appendix_title(title, margins, first_field(found, "title", TOP) is not None)
     if not title and parts and parts[0].kind == "minutes":
@@ -154,6 +163,6 @@ def read_metadata(blocks: list[Block], parts: list[Part],
         author=_author(found),
         doc_type=doc_type,
         classification=classification,
-        access="exempt" if exempt else "public",
+        access=access,
     )
     return title, meta

@@ -6,14 +6,16 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from assistant.documents import Document
 from assistant.errors import ExtractionError, ScrutineerError
 from assistant.library import Library
 from assistant.library_writes import Vectors
-from assistant.settings import Settings, get_settings
+from assistant.settings import ACCESS_LEVELS, Settings, get_settings
+from assistant.store import write_lock
 from ingest.chunk import CHUNKER_VERSION, document_id
 from ingest.formats import SUPPORTED_SUFFIXES
 from ingest.parse import content_hash
@@ -109,13 +111,20 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
 
 class Ingestor:
     """Runs ingestion against one library: unchanged files are skipped by hash, the others are
-    parsed in a worker process while the main process embeds and stores the previous ones."""
+    parsed in a worker process while the main process embeds and stores the previous ones.
+    ``access`` overrides the access level the documents state (and sticks to them until
+    another override); None keeps what they state or an earlier override."""
 
-    def __init__(self, library: Library, settings: Settings, progress: Progress) -> None:
-        self.library = library
+    def __init__(self, library: Library, settings: Settings, progress: Progress,
+                 access: str | None = None) -> None:
+        if access is not None and access not in ACCESS_LEVELS:
+            raise ValueError(f"access must be one of {', '.join(ACCESS_LEVELS)}")
+        self.library = library.unrestricted()  # it must see every stored document
         self.settings = settings
         self.progress = progress
+        self.access = access
         self.timings: Counter[str] = Counter()
+        self._overridden: dict[str, str] = {}  # doc id -> access set by an earlier override
 
     def check(self, path: Path, force: bool = False) -> FileResult | ParseJob:
         """The result for a file that needs no work (unchanged, unreadable), else a job."""
@@ -126,11 +135,22 @@ class Ingestor:
             return FileResult(str(path), "failed", reason=exc.reason)
         except OSError as exc:
             return FileResult(str(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
+        if existing is not None and existing.meta.access_overridden:
+            self._overridden[existing.doc_id] = existing.meta.access
         if existing is not None and not force and existing.content_hash == digest \
-                and existing.chunker_version == CHUNKER_VERSION:
+                and existing.chunker_version == CHUNKER_VERSION \
+                and self.access in (None, existing.meta.access):
             return FileResult(str(path), "unchanged", existing.doc_id, existing.paragraph_count,
                               image_only_pages=existing.image_only_pages)
         return ParseJob(path, digest, replaces=existing is not None)
+
+    def _with_access(self, document: Document) -> Document:
+        """The document with the access level it will be stored with."""
+        access = self.access or self._overridden.get(document.doc_id)
+        if access is None:
+            return document
+        return replace(document, meta=replace(document.meta, access=access,
+                                              access_overridden=True))
 
     def write(self, outcomes: Sequence[Parsed]) -> list[FileResult]:
         """Embed parsed files together, then store each; failures become results."""
@@ -157,8 +177,8 @@ class Ingestor:
         assert parsed is not None
         started = time.perf_counter()
         try:
-            self.library.store_document(parsed.document, parsed.paragraphs, vectors,
-                                        CHUNKER_VERSION)
+            self.library.store_document(self._with_access(parsed.document), parsed.paragraphs,
+                                        vectors, CHUNKER_VERSION)
         except ScrutineerError:
             raise
         except Exception as exc:
@@ -183,7 +203,7 @@ class Ingestor:
             else:
                 results.append(checked)
                 self.progress.file_done(checked)
-        pool = ParsePool(self.settings.max_paragraph_chars, self.settings.parse_workers)
+        pool = ParsePool.from_settings(self.settings)
         waiting: list[Parsed] = []
         for outcome in pool.parse(jobs):
             waiting.append(outcome)
@@ -230,11 +250,19 @@ def ingest(
     library: Library | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    access: str | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into the library; the package's entry point."""
+    """Ingest files and folders into the library, holding its write lock; the package's entry
+    point. ``access`` overrides the access level the documents state."""
     settings = settings or get_settings()
-    library = library or Library(settings)
-    runner = Ingestor(library, settings, progress or NoProgress())
+    with write_lock(settings, "ingest"):
+        return _ingest(paths, settings, library or Library(settings), progress, force, access)
+
+
+def _ingest(paths: Sequence[Path | str], settings: Settings, library: Library,
+            progress: Progress | None, force: bool = False, access: str | None = None
+            ) -> IngestSummary:
+    runner = Ingestor(library, settings, progress or NoProgress(), access)
     summary = runner.run([Path(p) for p in paths], force)
     refresh_search_index(library, summary)
     return summary
@@ -242,6 +270,13 @@ def ingest(
 
 def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
     """Remove documents by their file path (the file itself may already be gone)."""
+    with write_lock(library.settings, "removal"):
+        summary = _remove(paths, library.unrestricted())
+    refresh_search_index(library, summary)
+    return summary
+
+
+def _remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
     started = time.perf_counter()
     results: list[FileResult] = []
     known = {d.source: d for d in library.documents()}
@@ -255,9 +290,7 @@ def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
             doc_id = matches[0].doc_id
         count = library.remove_document(doc_id)
         results.append(FileResult(str(path), "removed", doc_id, count))
-    summary = _summary(results, started)
-    refresh_search_index(library, summary)
-    return summary
+    return _summary(results, started)
 
 
 def rebuild(
@@ -265,11 +298,21 @@ def rebuild(
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
-    """Drop the library and ingest again every document it held, plus ``paths``."""
+    """Drop the library and ingest again every document it held, plus ``paths`` (access
+    levels set by an override are set again)."""
     settings = settings or get_settings()
-    old = Library(settings, check_model=False)
-    sources = [Path(d.source) for d in old.documents()]
-    old.clear()
-    library = Library(settings)
-    every = list(dict.fromkeys([*sources, *(Path(p).resolve() for p in paths)]))
-    return ingest(every, settings, library, progress)
+    started = time.perf_counter()
+    with write_lock(settings, "rebuild"):
+        old = Library(settings, check_model=False).unrestricted()
+        held = old.documents()
+        old.clear()
+        library = Library(settings)
+        ordinary = [Path(d.source) for d in held if not d.meta.access_overridden]
+        every = list(dict.fromkeys([*ordinary, *(Path(p).resolve() for p in paths)]))
+        results = list(_ingest(every, settings, library, progress).results)
+        for level in ACCESS_LEVELS:  # documents whose level was set by an override, again
+            again = [d.source for d in held if d.meta.access_overridden and
+                     d.meta.access == level]
+            if again:
+                results += _ingest(again, settings, library, progress, access=level).results
+    return _summary(results, started)

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answers import Answer, Filters
 from assistant.assistant import Assistant
+from assistant.errors import AccessDeniedError
 from assistant.library import Library
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
 from ingest import ingest
@@ -35,7 +36,7 @@ def verified(answer: Answer, library: Library) -> Answer:
     assert markers == {c.n for c in answer.citations}
     for cited in answer.citations:
         paragraph = cited.passage.paragraph
-        [stored] = library.get_paragraphs([paragraph.para_id])
+        [stored] = library.get_paragraphs([paragraph.key])
         assert (stored.label, stored.page, stored.text) == (paragraph.label, paragraph.page,
                                                             paragraph.text)
         assert cited.quote and cited.quote in stored.text
@@ -350,8 +351,14 @@ def test_exempt_documents_are_only_searched_when_asked(assistant: Assistant,
     hidden = assistant.ask("How much will the Zanzibar project cost?")
     assert hidden.abstained and "2.4m" not in hidden.text
     assert all(p.document.file_name != secret.name for p in hidden.passages)
-    shown = verified(assistant.ask("How much will the Zanzibar project cost?",
-                                   filters=Filters(include_exempt=True)), assistant.library)
+    with pytest.raises(AccessDeniedError, match="public documents only"):
+        assistant.ask("How much will the Zanzibar project cost?",
+                      filters=Filters(include_exempt=True))
+    settings = assistant.settings.model_copy(update={"access": "exempt"})
+    cleared = Assistant(settings, Library(settings, assistant.library.embedder))
+    assert cleared.ask("How much will the Zanzibar project cost?").abstained  # unless asked
+    shown = verified(cleared.ask("How much will the Zanzibar project cost?",
+                                 filters=Filters(include_exempt=True)), cleared.library)
     assert "£2.4m" in shown.text
 
 
