@@ -65,3 +65,36 @@ def test_search_filters_the_list(app: AppTest) -> None:
     app.text_input(key="search").set_value("Eastvale").run()
     table = app.dataframe[-1].value
     assert list(table["file"]) == ["eastvale-oscom-minutes-2024-02-05.pdf"]
+
+
+def test_hostile_uploads_are_refused_or_kept_inside_the_uploads_folder(app: AppTest,
+                                                                       data_dir: Path) -> None:
+    good = (SAMPLES / "northshire-csp-annual-review-2024.pdf").read_bytes()
+    app.get("file_uploader")[0].set_value([
+        ("../../../etc/report.pdf", good, "application/pdf"),
+        ("..\\report.pdf", good, "application/pdf"),
+        ("report.exe.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+        ("notes\x00.txt", b"\x00\x01binary", "text/plain"),
+        ("..", b"%PDF-1.4", "application/pdf"),
+        ("reports.zip", b"PK\x03\x04", "application/zip")]).run()
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    rows = [(r["file"], r["result"], r["reason"]) for r in app.session_state["last_ingest"]]
+    assert rows == [
+        ("..\\report.pdf", "refused", "the same file as report.pdf, uploaded twice"),
+        ("report.exe.pdf", "refused", "the content is not a PDF (it looks like text or another "
+                                      "format): the extension is wrong"),
+        ("notes?.txt", "refused", "the content is not plain text (it has binary data, or is "
+                                  "UTF-16): save it as UTF-8 text"),
+        ("..", "refused", "unsupported file type (no extension): upload PDF, Word (.docx), "
+                          "text (.txt) or Markdown (.md) files"),
+        ("reports.zip", "refused", "an archive (.zip): unpack it and upload the documents "
+                                   "inside it"),
+        ("report.pdf", "added", "")]
+    files = sorted(str(p.relative_to(data_dir.parent)) for p in data_dir.parent.rglob("*")
+                   if p.is_file() and "uploads" in p.parts)
+    assert files == ["data/uploads/report.pdf"]
+    assert not [p for p in data_dir.parent.rglob("*") if p.name in ("etc", "report.exe.pdf")]
+    table = app.dataframe[-1].value
+    assert list(table["access"]) == ["public"] and "exempt" not in table.columns
+    assert "up to 50 MB each" in app.get("file_uploader")[0].label

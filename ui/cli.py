@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from assistant.citations import citation, readable_date
-from assistant.errors import ScrutineerError
+from assistant.errors import QuestionError, ScrutineerError
 from assistant.library import Library
 from assistant.settings import get_settings
 from ui.progress import TerminalProgress, print_results, print_summary
@@ -93,12 +93,12 @@ def library_command() -> None:
         click.echo(f"The library at {library.location} is empty: run `scrutineer ingest PATH`.")
         return
     table = Table(title=f"{len(documents)} documents, {library.paragraph_count()} paragraphs")
-    for column in ("Date", "Title", "Council", "Committee", "Type", "Paras", "Exempt", "File"):
+    for column in ("Date", "Title", "Council", "Committee", "Type", "Paras", "Access", "File"):
         table.add_column(column, overflow="fold")
     for doc in documents:
         table.add_row(readable_date(doc.meta.meeting_date), doc.title, doc.meta.council,
                       doc.meta.committee, doc.meta.doc_type, str(doc.paragraph_count),
-                      "yes" if doc.meta.exempt else "", doc.file_name)
+                      doc.meta.access, doc.file_name)
     Console().print(table)
 
 
@@ -197,26 +197,23 @@ def ask_command(question: str | None, as_json: bool, batch: Path | None, **filte
       scrutineer ask "What did the partnership say about county lines?"
       scrutineer ask --council Suffolk "How many refuge bed spaces are there?"
       scrutineer ask --batch questions.jsonl --json > answers.jsonl
+
+    A question that cannot be asked (empty, no words, too long) or a bad batch line gets an
+    error (an "error" field in JSON) and the others are still answered; exit status 2.
     """
     from assistant.assistant import Assistant
-    from ui.render import answer_json, answer_text
 
     assistant = Assistant(get_settings())
     if assistant.library.paragraph_count() == 0:
         raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
     chosen = _filters(**filters)
     if batch is not None:
-        for record in _batch_lines(batch):
-            answer = assistant.ask(record["question"], record.get("history", ()),
-                                   chosen.merged(_filters_from(record.get("filters") or {})))
-            click.echo(json.dumps(answer_json(answer, str(record.get("id", ""))),
-                                  ensure_ascii=False))
-        return
-    questions = [question] if question else _prompted()
-    for text in questions:
-        answer = assistant.ask(text, filters=chosen)
-        click.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json
-                   else answer_text(answer) + "\n")
+        refused = _answer_batch(assistant, batch, chosen)
+    else:
+        questions = [question] if question is not None else _prompted()
+        refused = sum(not _answer_one(assistant, text, chosen, as_json) for text in questions)
+    if refused:
+        sys.exit(2)
 
 
 @main.command("chat")
@@ -242,40 +239,60 @@ def chat_command(**filters: Any) -> None:
     history: list[Turn] = []
     click.echo("Ask about the documents in the library; an empty line ends the conversation.")
     for text in _prompted():
-        answer = assistant.ask(text, history, chosen)
+        try:
+            answer = assistant.ask(text, history, chosen)
+        except QuestionError as exc:
+            click.echo(f"{exc}\n", err=True)
+            continue
         click.echo(answer_text(answer) + "\n")
         history += [Turn("user", answer.rewritten_question or text),
                     Turn("assistant", answer.text)]
 
 
-def _filters_from(raw: dict[str, Any]) -> Any:
-    from assistant.answers import Filters
+def _answer_one(assistant: Any, text: str, chosen: Any, as_json: bool) -> bool:
+    """Print the answer to one question, or why it cannot be asked (then return False)."""
+    from ui.batch import error_json
+    from ui.render import answer_json, answer_text
 
-    def many(key: str) -> tuple[str, ...]:
-        value = raw.get(key) or ()
-        return (value,) if isinstance(value, str) else tuple(value)
+    try:
+        answer = assistant.ask(text, filters=chosen)
+    except QuestionError as exc:
+        if as_json:
+            click.echo(json.dumps(error_json(exc, text), ensure_ascii=False))
+        else:
+            click.echo(f"Error: {exc}", err=True)
+        return False
+    click.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json
+               else answer_text(answer) + "\n")
+    return True
 
-    return Filters(councils=many("councils") or many("council"),
-                   committees=many("committees") or many("committee"),
-                   doc_types=many("doc_types") or many("doc_type"),
-                   date_from=str(raw.get("date_from", "")), date_to=str(raw.get("date_to", "")),
-                   documents=many("documents"), include_exempt=bool(raw.get("include_exempt")))
 
+def _answer_batch(assistant: Any, path: Path, chosen: Any) -> int:
+    """One JSON line per batch line: its answer, or an "error"; returns how many erred."""
+    from ui.batch import BadLine, batch_lines, batch_record, error_json, filters_from
+    from ui.render import answer_json
 
-def _batch_lines(path: Path) -> Any:
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
+    refused = 0
+    for number, raw in batch_lines(path):
+        record: dict[str, Any] = {}
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise click.ClickException(f"{path}, line {number}: not JSON ({exc.msg}).") from exc
-        if not isinstance(record, dict) or not str(record.get("question", "")).strip():
-            raise click.ClickException(f"{path}, line {number}: needs a \"question\".")
-        yield record
+            record = batch_record(raw)
+            answer = assistant.ask(record["question"], record["history"],
+                                   chosen.merged(filters_from(record["filters"])))
+        except (BadLine, QuestionError) as exc:
+            refused += 1
+            question_id = record.get("id") or getattr(exc, "question_id", "")
+            result = {"line": number, **error_json(exc, record.get("question", ""),
+                                                    question_id)}
+        else:
+            result = answer_json(answer, record["id"])
+        click.echo(json.dumps(result, ensure_ascii=False))
+    return refused
 
 
 def _prompted() -> Any:
+    if hasattr(sys.stdin, "reconfigure"):  # undecodable bytes become U+FFFD, not a traceback
+        sys.stdin.reconfigure(errors="replace")
     interactive = sys.stdin.isatty()
     while True:
         try:

@@ -8,6 +8,8 @@ import json
 import streamlit as st
 
 from assistant.answers import Filters
+from assistant.errors import QuestionError
+from assistant.questions import checked_question
 from assistant.settings import get_settings
 from ui.answer_view import briefing_note, show_answer
 from ui.resources import current_assistant, guarded, session
@@ -80,16 +82,21 @@ for index, turn in enumerate(turns):
 
 if prompt := st.chat_input("Ask about the reports, e.g. What did the partnership say about "
                            "county lines?"):
-    history = [m for t in turns for m in (
-        {"role": "user", "content": t["answer"].rewritten_question or t["answer"].question},
-        {"role": "assistant", "content": t["answer"].text})]
-    with st.chat_message("user"):
-        st.markdown(prompt)
-    with st.chat_message("assistant"), st.spinner("Searching the library…"):
-        answer = guarded(lambda: assistant.ask(prompt, history, filters, mode=mode,
-                                               precedent=precedent, max_sources=sources))
-    turns.append({"answer": answer})
-    st.rerun()
+    try:
+        question = checked_question(prompt, settings.max_question_chars)
+    except QuestionError as exc:
+        st.warning(str(exc))  # the conversation goes on: the next question is asked as usual
+    else:
+        history = [m for t in turns for m in (
+            {"role": "user", "content": t["answer"].rewritten_question or t["answer"].question},
+            {"role": "assistant", "content": t["answer"].text})]
+        with st.chat_message("user"):
+            st.markdown(question)
+        with st.chat_message("assistant"), st.spinner("Searching the library…"):
+            answer = guarded(lambda: assistant.ask(question, history, filters, mode=mode,
+                                                   precedent=precedent, max_sources=sources))
+        turns.append({"answer": answer})
+        st.rerun()
 
 if turns:
     st.download_button("Export the conversation as a briefing note (Markdown)",

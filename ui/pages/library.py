@@ -3,28 +3,19 @@ paragraphs as the assistant will cite them."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import streamlit as st
 
 from assistant.citations import locator, readable_date
 from assistant.settings import get_settings
-from ingest.formats import SUPPORTED_SUFFIXES
 from ingest.pipeline import FileResult, ingest, remove
 from ui.resources import current_assistant, guarded
+from ui.uploads import save_uploads
 
-MAX_MB = 50
 assistant = current_assistant()
 settings = get_settings()
 st.title("Library")
-
-
-def safe_name(name: str) -> str:
-    """A file name that cannot climb out of the uploads folder or surprise a shell."""
-    stem, dot, suffix = Path(name).name.rpartition(".")
-    clean = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", stem or "upload").strip(" .") or "upload"
-    return f"{clean[:120]}{dot}{suffix.lower()}"
 
 
 class PageProgress:
@@ -48,29 +39,21 @@ class PageProgress:
         self.bar.progress(min(self.done / self.total, 1.0), text=f"{self.done} of {self.total}")
 
 
-uploads = st.file_uploader("Add reports (PDF, Word, text or Markdown)", accept_multiple_files=True,
-                           type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="uploads")
+# No type= filter: every file reaches save_uploads, which says why it refuses one (archives,
+# other types, contents that do not match the extension) instead of a bare Streamlit error.
+uploads = st.file_uploader(f"Add reports (PDF, Word, text or Markdown; up to "
+                           f"{settings.max_file_mb:g} MB each)", accept_multiple_files=True,
+                           key="uploads")
 if uploads and st.button("Add to the library", type="primary"):
-    folder = settings.data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    saved, refused = [], []
-    for upload in uploads:
-        name = safe_name(upload.name)
-        if upload.size > MAX_MB * 1024 * 1024:
-            refused.append({"file": upload.name, "result": "failed",
-                            "reason": f"larger than {MAX_MB} MB"})
-            continue
-        if Path(name).suffix not in SUPPORTED_SUFFIXES:
-            refused.append({"file": upload.name, "result": "failed",
-                            "reason": "not a PDF, Word, text or Markdown file"})
-            continue
-        path = folder / name
-        path.write_bytes(upload.getvalue())
-        saved.append(path)
-    summary = guarded(lambda: ingest(saved, settings, assistant.library, PageProgress()))
-    assistant.retriever.refresh(force=True)
-    rows = refused + [{"file": Path(r.path).name, "result": r.status, "reason": r.reason,
-                       "paragraphs": r.paragraphs} for r in summary.results]
+    batch = save_uploads(((u.name, u.getvalue()) for u in uploads), settings)
+    rows = [{"file": r.name, "result": "refused", "reason": r.reason}
+            for r in batch.refused]
+    if batch.saved:
+        summary = guarded(lambda: ingest(list(batch.saved), settings, assistant.library,
+                                         PageProgress()))
+        assistant.retriever.refresh(force=True)
+        rows += [{"file": Path(r.path).name, "result": r.status, "reason": r.reason,
+                  "paragraphs": r.paragraphs} for r in summary.results]
     st.session_state["last_ingest"] = rows
 
 if st.session_state.get("last_ingest"):
@@ -84,7 +67,7 @@ shown = [d for d in documents if query.lower() in " ".join(
     (d.title, d.meta.council, d.meta.committee, d.file_name)).lower()]
 st.dataframe([{"title": d.title, "council": d.meta.council, "committee": d.meta.committee,
                "date": readable_date(d.meta.meeting_date), "type": d.meta.doc_type,
-               "paragraphs": d.paragraph_count, "exempt": d.meta.exempt, "file": d.file_name}
+               "paragraphs": d.paragraph_count, "access": d.meta.access, "file": d.file_name}
               for d in shown], hide_index=True, width="stretch")
 
 names = {f"{d.title} ({d.file_name})": d for d in shown}
