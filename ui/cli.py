@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -140,10 +141,11 @@ def ui_command(port: int, host: str) -> None:
     app = Path(__file__).with_name("app.py")
     (app.parent / "static").mkdir(exist_ok=True)  # originals are served from here for citations
     click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
+    limit = math.ceil(get_settings().max_file_mb)  # larger uploads are stopped in the browser
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.address", host, "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--server.enableStaticServing", "true"]
+               "--server.enableStaticServing", "true", "--server.maxUploadSize", str(limit)]
     sys.exit(subprocess.call(command))
 
 
