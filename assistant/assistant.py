@@ -14,6 +14,7 @@ from assistant.conversation import Turn, rewrite
 from assistant.documents import Passage
 from assistant.errors import ModelUnavailableError
 from assistant.extractive import Draft, ExtractiveAnswerer
+from assistant.health import check_on_open
 from assistant.lexical import tokenize
 from assistant.library import Library
 from assistant.llm import Validator, chat_model, prompt
@@ -40,6 +41,7 @@ class Assistant:
                  llm: Any = None) -> None:
         self.settings = settings or get_settings()
         self.library = library or Library(self.settings)
+        check_on_open(self.library)
         self.retriever = Retriever(self.library)
         self.answerer = ExtractiveAnswerer(self.library.embedder)
         self._llm = llm

@@ -50,7 +50,7 @@ def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, An
         "part_title": paragraph.part_title,
         "kind": paragraph.kind,
         "access_rank": access_rank(document.meta.access),
-        "version": document.version,
+        "version": paragraph.version,
     }
 
 

@@ -224,6 +224,13 @@ class Library(LibraryWrites):
         return [Passage(p, documents[p.doc_id], score) for p, score in
                 self.nearest(self.embedder.embed_one(query), k) if p.doc_id in documents]
 
+    def paragraph_rows(self, batch: int = 5000) -> Iterator[tuple[list[str], list[dict]]]:
+        """Every stored paragraph's key and metadata (no text, no vector), in batches: of every
+        version and access level (for inspection; never shown)."""
+        for offset in range(0, self.paragraph_count(), batch):
+            found = self._paragraphs.get(include=["metadatas"], limit=batch, offset=offset)
+            yield list(found["ids"]), list(found["metadatas"])
+
     def export(self, batch: int = 5000) -> Iterator[tuple[Paragraph, np.ndarray]]:
         """Every visible paragraph of a published version with its stored vector (float32),
         for re-indexing or copying."""

@@ -137,6 +137,25 @@ class LibraryWrites:
         self._new_version()
         return self._delete_other_versions(doc_id, None)
 
+    def delete_keys(self, keys: Sequence[str]) -> None:
+        """Delete stored paragraphs by key (unfinished writes found by an inspection)."""
+        for start in range(0, len(keys), self._batch):
+            self._paragraphs.delete(ids=list(keys[start : start + self._batch]))
+
+    def write_manifest_file(self, manifest: Manifest | None = None) -> None:
+        """Write the manifest file (embedded stores only) atomically, from the manifest
+        recorded in the store unless given; remove it when there is none."""
+        if self.settings.chroma_url:
+            return
+        manifest = manifest or self.manifest
+        path = self.settings.manifest_path
+        if manifest is None:
+            path.unlink(missing_ok=True)
+            return
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+        temporary.replace(path)
+
     def _delete_other_versions(self, doc_id: str, keep: str | None) -> int:
         """Delete a document's paragraphs of every version but ``keep``; how many went."""
         found = self._paragraphs.get(where={"doc_id": doc_id}, include=["metadatas"])
@@ -172,8 +191,7 @@ class LibraryWrites:
                                                                  manifest.chunker_version):
             return
         self._paragraphs.modify(metadata=asdict(manifest))
-        if not self.settings.chroma_url:
-            self.settings.manifest_path.write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+        self.write_manifest_file(manifest)
 
     def _new_version(self) -> None:
         self._documents.modify(metadata={"version": uuid.uuid4().hex})

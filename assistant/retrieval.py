@@ -13,6 +13,7 @@ import numpy as np
 from assistant.answers import Filters
 from assistant.documents import Document, Paragraph, Passage, split_key
 from assistant.errors import AccessDeniedError
+from assistant.health import index_dir, record_index
 from assistant.lexical import LexicalIndex
 from assistant.library import Library
 from assistant.query import documents_named
@@ -40,8 +41,7 @@ class Retriever:
     def __init__(self, library: Library, candidates: int = 50) -> None:
         self.library = library
         self.candidates = candidates
-        self.lexical = LexicalIndex(library.settings.data_dir / "lexical" /
-                                    f"{library.settings.collection}.{library.access}")
+        self.lexical = LexicalIndex(index_dir(library.settings, library.access))
         self._documents: dict[str, Document] = {}
         self._stored = 0  # paragraphs in the store, of every access level and version
         self._lock = threading.Lock()
@@ -73,6 +73,7 @@ class Retriever:
             vectors.append(vector)
         matrix = np.asarray(vectors, dtype=np.float32) if vectors else None
         self.lexical.build(ids, texts, signature, matrix)
+        record_index(self.library.settings, self.library.access)
 
     @property
     def documents(self) -> dict[str, Document]:

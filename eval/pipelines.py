@@ -56,7 +56,7 @@ class NaiveLangChainPipeline:
 
         self.assistant = Assistant(settings)
         files = sorted({Path(d.source) for d in self.assistant.library.documents()
-                        if not d.meta.exempt} | set(sources))
+                        if not d.meta.exempt})  # what the deployment shows: never raw folders
         key = hashlib.sha1("\n".join(map(str, files)).encode()).hexdigest()[:12]
         folder = settings.data_dir / "naive-langchain" / key
         ready = (folder / "done").exists()

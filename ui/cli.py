@@ -15,6 +15,7 @@ import click
 
 from assistant.citations import citation, readable_date
 from assistant.errors import QuestionError, ScrutineerError
+from assistant.health import check_on_open
 from assistant.library import Library
 from assistant.settings import get_settings
 from ui.progress import TerminalProgress, print_results, print_summary
@@ -48,8 +49,12 @@ def main(verbose: bool) -> None:
               help="Drop the library and ingest every known document again (after a model "
                    "change), plus any PATHS given.")
 @click.option("--force", is_flag=True, help="Parse and embed again even unchanged files.")
+@click.option("--access", type=click.Choice(["public", "exempt", "confidential"]),
+              help="Set the access level of these files (or of every file in these folders) "
+                   "instead of the one they state; it sticks until set again.")
 @domain_errors
-def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force: bool) -> None:
+def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force: bool,
+                   access: str | None) -> None:
     """Ingest PDF, Word (.docx), text and Markdown files; folders are searched recursively.
 
     \b
@@ -57,6 +62,7 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
       scrutineer ingest reports/ minutes.pdf
       scrutineer ingest --remove reports/old-report.pdf
       scrutineer ingest --rebuild
+      scrutineer ingest --access exempt reports/part2/
     """
     from ingest import pipeline
 
@@ -70,10 +76,22 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
             summary = pipeline.rebuild(paths, settings, progress)
     else:
         with TerminalProgress() as progress:
-            summary = pipeline.ingest(paths, settings, progress=progress, force=force)
+            summary = pipeline.ingest(paths, settings, progress=progress, force=force,
+                                      access=access)
     print_results(summary)
     print_summary(summary)
     sys.exit(summary.exit_code)
+
+
+@main.command("repair")
+@domain_errors
+def repair_command() -> None:
+    """Repair a damaged library: clear unfinished writes (from an ingest that was killed),
+    re-ingest incomplete documents, rebuild the manifest file and the search index."""
+    from ingest.repair import repair
+
+    for line in repair(get_settings()).lines():
+        click.echo(line)
 
 
 @main.command("library")
@@ -89,11 +107,13 @@ def library_command() -> None:
     from rich.table import Table
 
     library = Library(get_settings())
+    check_on_open(library)
     documents = library.documents()
     if not documents:
         click.echo(f"The library at {library.location} is empty: run `scrutineer ingest PATH`.")
         return
-    table = Table(title=f"{len(documents)} documents, {library.paragraph_count()} paragraphs")
+    paragraphs = sum(d.paragraph_count for d in documents)
+    table = Table(title=f"{len(documents)} documents, {paragraphs} paragraphs")
     for column in ("Date", "Title", "Council", "Committee", "Type", "Paras", "Access", "File"):
         table.add_column(column, overflow="fold")
     for doc in documents:

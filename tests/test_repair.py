@@ -1,0 +1,107 @@
+"""Damaged libraries: detected when opened, with a message naming `scrutineer repair`, and
+the repair command puts them right (deleted search index, corrupt or missing manifest,
+unfinished writes left by a killed ingest, a document missing paragraphs). Also the write
+lock: a second writer is refused with a message saying what to do."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.assistant import Assistant
+from assistant.errors import LibraryBusyError, LibraryDamagedError
+from assistant.health import inspect
+from assistant.library import Library
+from assistant.settings import get_settings
+from assistant.store import write_lock
+from ingest import ingest
+from ui.cli import main
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    for n in range(3):
+        (tmp_path / f"report-{n}.md").write_text(
+            f"# Report {n}\n\n1. The partnership met {n + 2} times about county lines.\n\n"
+            f"2. It funded {n + 10} youth workers.\n")
+    assert ingest([tmp_path]).counts["added"] == 3
+    return Library(get_settings())
+
+
+def answers(data_dir: Path) -> str:
+    result = CliRunner().invoke(main, ["ask", "How many youth workers were funded?"])
+    return result.output + (f" exit {result.exit_code}" if result.exit_code else "")
+
+
+def repaired(data_dir: Path) -> str:
+    result = CliRunner().invoke(main, ["repair"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_deleted_search_index_is_detected_and_repaired(library: Library, data_dir: Path
+                                                         ) -> None:
+    shutil.rmtree(data_dir / "lexical")
+    with pytest.raises(LibraryDamagedError, match="scrutineer repair"):
+        Assistant(get_settings(), library)
+    assert "search index" in answers(data_dir) and "scrutineer repair" in answers(data_dir)
+    assert "Rebuilt the manifest file and the search index" in repaired(data_dir)
+    assert "youth workers" in answers(data_dir)
+
+
+@pytest.mark.parametrize("damage", ["{not json", "", None])
+def test_a_corrupt_or_missing_manifest_is_detected_and_repaired(
+        library: Library, data_dir: Path, damage: str | None) -> None:
+    manifest = data_dir / "manifest.json"
+    if damage is None:
+        manifest.unlink()
+    else:
+        manifest.write_text(damage)
+    with pytest.raises(LibraryDamagedError, match=r"manifest .* (unreadable|missing).*"
+                                                  r"scrutineer repair"):
+        Assistant(get_settings(), library)
+    repaired(data_dir)
+    assert json.loads(manifest.read_text())["embedding_model"] == "fake:64"
+    assert "youth workers" in answers(data_dir)
+
+
+def test_unfinished_writes_are_invisible_and_cleared(library: Library) -> None:
+    document = library.documents()[0]
+    paragraphs = library.paragraphs(document.doc_id)
+    writer = library.unrestricted()
+    stray = [p.__class__(**{**p.__dict__, "version": "deadbeef0000", "text": "Half written."})
+             for p in paragraphs]  # what a kill between write and publish leaves
+    vectors = writer.embed_documents([(document, stray)])[0]
+    writer._upsert_paragraphs(document, stray, list(vectors.paragraphs))
+    assert library.paragraphs(document.doc_id) == paragraphs  # readers see the published one
+    found = inspect(library)
+    assert len(found.orphans) == len(stray) and not found.incomplete
+    Assistant(get_settings(), library)  # not damage: the library opens
+    repaired(Path(get_settings().data_dir))
+    assert inspect(library).healthy
+
+
+def test_a_document_missing_paragraphs_is_re_ingested(library: Library, data_dir: Path
+                                                     ) -> None:
+    document = library.documents()[0]
+    first = library.paragraphs(document.doc_id)[0]
+    library.delete_keys([first.key])
+    assert inspect(library).incomplete == (document.doc_id,)
+    assert "Re-ingested 1 incomplete documents" in repaired(data_dir)
+    assert inspect(library).healthy
+    assert len(library.paragraphs(document.doc_id)) == document.paragraph_count
+
+
+def test_a_second_writer_is_refused_while_the_lock_is_held(library: Library, tmp_path: Path
+                                                           ) -> None:
+    settings = get_settings()
+    with write_lock(settings, "ingest"):
+        with pytest.raises(LibraryBusyError, match=r"being written by ingest \(pid \d+"):
+            ingest([tmp_path], force=True)
+        result = CliRunner().invoke(main, ["ingest", str(tmp_path)])
+        assert result.exit_code != 0 and "Wait for it to finish" in result.output
+    assert ingest([tmp_path]).counts["unchanged"] == 3  # released: the next writer goes on
