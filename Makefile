@@ -45,8 +45,8 @@ bench: install
 # Longer reliability runs (fuzz cases, SIGKILL runs, concurrent load) than `make test` bounds.
 stress: install
 	SCRUTINEER_FUZZ_CASES=5000 SCRUTINEER_KILL_RUNS=100 SCRUTINEER_LOAD_SECONDS=120 \
-		$(BIN)/python -m pytest -q -m "stress or not stress" tests/test_fuzz.py \
-		tests/test_crash_safety.py tests/test_concurrency.py
+		$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_crash_safety.py \
+		tests/test_concurrency.py
 
 lint: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
