@@ -1,5 +1,6 @@
 """Ingestion: documents in, paragraphs with citations out, written through the library."""
 
-from ingest.pipeline import FileResult, IngestSummary, ingest, rebuild, remove
+from ingest.maintenance import rebuild, remove, repair
+from ingest.pipeline import FileResult, IngestSummary, ingest
 
-__all__ = ["FileResult", "IngestSummary", "ingest", "rebuild", "remove"]
+__all__ = ["FileResult", "IngestSummary", "ingest", "rebuild", "remove", "repair"]

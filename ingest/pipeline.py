@@ -211,7 +211,7 @@ class Ingestor:
                 results.extend(self._written(waiting))
                 waiting = []
         results.extend(self._written(waiting))
-        return _summary(results, started, self.timings)
+        return summarise(results, started, self.timings)
 
     def _written(self, outcomes: list[Parsed]) -> list[FileResult]:
         done = self.write(outcomes) if outcomes else []
@@ -238,7 +238,7 @@ def refresh_search_index(library: Library, summary: IngestSummary) -> None:
     Retriever(library).refresh(force=True)
 
 
-def _summary(results: list[FileResult], started: float,
+def summarise(results: list[FileResult], started: float,
              timings: Counter[str] | None = None) -> IngestSummary:
     return IngestSummary(tuple(results), time.perf_counter() - started,
                          Counter(r.status for r in results), dict(timings or {}))
@@ -256,63 +256,15 @@ def ingest(
     point. ``access`` overrides the access level the documents state."""
     settings = settings or get_settings()
     with write_lock(settings, "ingest"):
-        return _ingest(paths, settings, library or Library(settings), progress, force, access)
+        return ingest_holding_lock(paths, settings, library or Library(settings), progress,
+                                   force, access)
 
 
-def _ingest(paths: Sequence[Path | str], settings: Settings, library: Library,
-            progress: Progress | None, force: bool = False, access: str | None = None
-            ) -> IngestSummary:
+def ingest_holding_lock(paths: Sequence[Path | str], settings: Settings, library: Library,
+                        progress: Progress | None, force: bool = False,
+                        access: str | None = None) -> IngestSummary:
+    """``ingest`` for a caller that already holds the write lock (rebuild, repair)."""
     runner = Ingestor(library, settings, progress or NoProgress(), access)
     summary = runner.run([Path(p) for p in paths], force)
     refresh_search_index(library, summary)
     return summary
-
-
-def remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
-    """Remove documents by their file path (the file itself may already be gone)."""
-    with write_lock(library.settings, "removal"):
-        summary = _remove(paths, library.unrestricted())
-    refresh_search_index(library, summary)
-    return summary
-
-
-def _remove(paths: Sequence[Path | str], library: Library) -> IngestSummary:
-    started = time.perf_counter()
-    results: list[FileResult] = []
-    known = {d.source: d for d in library.documents()}
-    for path in (Path(p) for p in paths):
-        doc_id = document_id(path)
-        if library.document(doc_id) is None:
-            matches = [d for s, d in known.items() if Path(s).name == path.name]
-            if len(matches) != 1:
-                results.append(FileResult(str(path), "failed", reason="not in the library"))
-                continue
-            doc_id = matches[0].doc_id
-        count = library.remove_document(doc_id)
-        results.append(FileResult(str(path), "removed", doc_id, count))
-    return _summary(results, started)
-
-
-def rebuild(
-    paths: Sequence[Path | str],
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-) -> IngestSummary:
-    """Drop the library and ingest again every document it held, plus ``paths`` (access
-    levels set by an override are set again)."""
-    settings = settings or get_settings()
-    started = time.perf_counter()
-    with write_lock(settings, "rebuild"):
-        old = Library(settings, check_model=False).unrestricted()
-        held = old.documents()
-        old.clear()
-        library = Library(settings)
-        ordinary = [Path(d.source) for d in held if not d.meta.access_overridden]
-        every = list(dict.fromkeys([*ordinary, *(Path(p).resolve() for p in paths)]))
-        results = list(_ingest(every, settings, library, progress).results)
-        for level in ACCESS_LEVELS:  # documents whose level was set by an override, again
-            again = [d.source for d in held if d.meta.access_overridden and
-                     d.meta.access == level]
-            if again:
-                results += _ingest(again, settings, library, progress, access=level).results
-    return _summary(results, started)

@@ -64,16 +64,16 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
       scrutineer ingest --rebuild
       scrutineer ingest --access exempt reports/part2/
     """
-    from ingest import pipeline
+    from ingest import maintenance, pipeline
 
     settings = get_settings()
     if not paths and not rebuild:
         raise click.UsageError("Name at least one file or folder, e.g. `scrutineer ingest docs/`.")
     if remove_:
-        summary = pipeline.remove(paths, Library(settings))
+        summary = maintenance.remove(paths, Library(settings))
     elif rebuild:
         with TerminalProgress() as progress:
-            summary = pipeline.rebuild(paths, settings, progress)
+            summary = maintenance.rebuild(paths, settings, progress)
     else:
         with TerminalProgress() as progress:
             summary = pipeline.ingest(paths, settings, progress=progress, force=force,
@@ -88,7 +88,7 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
 def repair_command() -> None:
     """Repair a damaged library: clear unfinished writes (from an ingest that was killed),
     re-ingest incomplete documents, rebuild the manifest file and the search index."""
-    from ingest.repair import repair
+    from ingest.maintenance import repair
 
     for line in repair(get_settings()).lines():
         click.echo(line)

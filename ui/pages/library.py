@@ -9,7 +9,8 @@ import streamlit as st
 
 from assistant.citations import locator, readable_date
 from assistant.settings import get_settings
-from ingest.pipeline import FileResult, ingest, remove
+from ingest.maintenance import remove
+from ingest.pipeline import FileResult, ingest
 from ui.resources import current_assistant, guarded
 from ui.uploads import save_uploads
 
