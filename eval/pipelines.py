@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.answers import Answer
 from assistant.assistant import Assistant
+from assistant.errors import QuestionError
 from assistant.settings import Settings
 from eval.testset import TestItem
 from ui.render import answer_json
@@ -30,7 +32,11 @@ class AssistantPipeline:
 
         filters = Filters(**{k: tuple(v) if isinstance(v, list) else v
                              for k, v in item.filters.items()}) if item.filters else None
-        return answer_json(self.assistant.ask(item.question, item.history, filters), item.id)
+        try:
+            answer = self.assistant.ask(item.question, item.history, filters)
+        except QuestionError as exc:  # an empty or overlong question in a test set: refused
+            answer = Answer(question=item.question, text=str(exc), abstained=True)
+        return answer_json(answer, item.id)
 
 
 class LangChainEmbeddings:

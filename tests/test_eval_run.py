@@ -101,3 +101,16 @@ def test_import_qmsum_turns_become_labelled_paragraphs(tmp_path: Path) -> None:
     assert {e.para for e in first.evidence} <= labels
     turn = next(p for p in document.paragraphs if p.label == "1")
     assert turn.text.startswith("Mr. Paul Manly (NanaimoLadysmith, GP): Thank you, Mr. Chair.")
+
+
+def test_a_refused_question_in_a_test_set_is_an_abstention_not_a_crash(tmp_path: Path) -> None:
+    from assistant.settings import get_settings
+    from eval.pipelines import AssistantPipeline
+    from eval.testset import TestItem
+    from ingest import ingest
+
+    (tmp_path / "r.md").write_text("# Report\n\n1. The partnership met four times.\n")
+    ingest([tmp_path])
+    pipeline = AssistantPipeline("scrutineer", get_settings())
+    answer = pipeline.answer(TestItem(id="q", question=" ?! ", answerable=False))
+    assert answer["abstained"] and "no letters or digits" in answer["answer"]
