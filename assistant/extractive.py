@@ -1,6 +1,8 @@
 """The default answerer: no LLM, only the documents' own words. It picks the sentences that
 answer the question, keeps lists as lists, leads with the figure when one is asked for, groups
-by document and paragraph, and cites every sentence."""
+by document and paragraph, and cites every sentence. It never quotes text that gives
+instructions, and numbers in brackets in a quote are shown in parentheses, so the answer's
+own markers are the only citations in it."""
 
 from __future__ import annotations
 
@@ -16,9 +18,8 @@ from assistant.citations import readable_date
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.lexical import tokenize
-from assistant.llm import INJECTION_RE
 from assistant.query import Intent
-from assistant.sentences import Unit, units
+from assistant.sentences import Unit, trusted, units, unmarked
 from assistant.vector_cache import VectorCache
 
 NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
@@ -69,8 +70,8 @@ class ExtractiveAnswerer:
     def score(self, question: str, vector: list[float], intent: Intent,
               passages: list[Passage]) -> list[Scored]:
         """Every unit of every passage, scored against the question."""
-        candidates = [(i, u) for i, p in enumerate(passages) for u in units(p.paragraph.text)
-                      if not INJECTION_RE.search(u.text)]  # instructions are not answers
+        candidates = [(i, u) for i, p in enumerate(passages)  # instructions are not answers
+                      for u in trusted(units(p.paragraph.text))]
         if not candidates:
             return []
         terms = set(tokenize(question))
@@ -215,7 +216,7 @@ def _document_line(passage: Passage) -> str:
     bits = [b for b in (document.meta.committee, readable_date(document.meta.meeting_date)) if b]
     ref = f", report {document.meta.report_ref}" if document.meta.report_ref else ""
     when = f" ({', '.join(bits)}{ref})" if bits or ref else ""
-    return f"From “{document.title}”{when}:"
+    return f"From “{unmarked(document.title)}”{when}:"
 
 
 def _render(ordered: list[Scored], passages: list[Passage]) -> tuple[str, tuple[Citation, ...]]:

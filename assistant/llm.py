@@ -1,6 +1,8 @@
 """Optional LLM synthesis through LangChain's ``init_chat_model``. The model sees numbered
-paragraphs and must put a marker on every sentence; every marker and every sentence is then
-checked against the paragraph it cites, and what fails is dropped and recorded."""
+paragraphs, escaped so that a document can neither close its block nor forge another, and must
+put a marker on every sentence; every marker and every sentence is then checked against the
+paragraph it cites, and what fails is dropped and recorded. Text that gives instructions, and
+what follows it in its paragraph, supports nothing (assistant.sentences.trusted)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answers import Citation
+from assistant.citations import citation
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.errors import ModelUnavailableError
-from assistant.sentences import units
+from assistant.lexical import tokenize
+from assistant.sentences import INJECTION_RE, trusted, units, unmarked
 from assistant.settings import Settings
 
 REFUSAL = "NOT IN DOCUMENTS"
@@ -28,9 +32,11 @@ MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 SENTENCE_RE = re.compile(r"(?<=\])\s*\n+|(?<=\])\s+(?=[A-Z])|(?<=[.!?])\s+(?=[A-Z])|\n+")
 FACT_RE = re.compile(r"£?\d[\d,.]*%?|https?://\S+|www\.\S+|\S+@\S+|"
                      r"(?<=[a-z0-9,;:)] )[A-Z][a-z]+(?:\s[A-Z][a-z]+)*|\b[A-Z]{2,}\b")
-INJECTION_RE = re.compile(r"\b(?:ignore|disregard|forget) (?:all |any |the )?(?:previous|prior|"
-                          r"above|earlier) (?:instructions|prompts?|rules)|\byou are now\b|"
-                          r"\bsystem prompt\b|\bnew instructions\b|\bas an ai\b", re.IGNORECASE)
+MARKER_LIST_RE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})+)\]")  # [1, 3] means [1][3]
+BOGUS_MARKER_RE = re.compile(r"\[[^\]\n]{0,16}\d[^\]\n]{0,16}\]|【[^】]*】")  # [P9], [ref 2]
+MARKUP_RE = re.compile(r"!?\[[^\]\n]*\]\(|<\s*/?\s*[a-z][\w-]*(?:\s[^>]*)?>", re.IGNORECASE)
+REFERENCE_RE = re.compile(r"\([^()]*\b(?:report|para(?:graph)?|minute|page|p\.)\s*[A-Z0-9][^()]*\)",
+                          re.IGNORECASE)  # "(report JOS/20/17, para 4.29)" written as a source
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -53,6 +59,13 @@ def chat_model(settings: Settings) -> Any:
             f"use the extractive answerer.") from exc
 
 
+def _data(text: str, attribute: bool = False) -> str:
+    """Document text as the model sees it: no angle brackets (so no tag can be closed or
+    forged), no citation markers, and in an attribute no double quote (none can be ended)."""
+    text = unmarked(text).replace("<", "‹").replace(">", "›")
+    return text.replace('"', "”") if attribute else text
+
+
 def prompt(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
     """The messages: the rules, then the numbered paragraphs and the question."""
     blocks = []
@@ -60,8 +73,8 @@ def prompt(question: str, passages: list[Passage]) -> list[tuple[str, str]]:
         document = passage.document
         source = f"{document.title}; {document.meta.committee} {document.meta.meeting_date}; " \
                  f"para {passage.paragraph.label or '-'}"
-        blocks.append(f'<paragraph n="{n}" source="{source}">\n{passage.paragraph.text}\n'
-                      f"</paragraph>")
+        blocks.append(f'<paragraph n="{n}" source="{_data(source, attribute=True)}">\n'
+                      f"{_data(passage.paragraph.text)}\n</paragraph>")
     return [("system", SYSTEM),
             ("human", "\n\n".join(blocks) + f"\n\nQuestion: {question}")]
 
@@ -76,11 +89,65 @@ class Checked:
     refused: bool
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A paragraph shown to the model, as the Validator weighs it: its trusted text, and the
+    units from its first instruction on (assistant.sentences.trusted), which support nothing."""
+
+    passage: Passage
+    text: str
+    injected: tuple[str, ...]
+
+
+def shown(passage: Passage) -> Shown:
+    """Split a paragraph into what may support an answer and what is injected."""
+    found = units(passage.paragraph.text)
+    clean = trusted(found)
+    text = " ".join(u.text for u in clean) if found else passage.paragraph.text
+    return Shown(passage, text, tuple(u.text for u in found[len(clean):]))
+
+
 def facts(sentence: str) -> list[str]:
     """Figures, dates, names, addresses in a sentence: each must be in the cited text."""
     body = " " + MARKER_RE.sub("", sentence)
     found = [m.group().rstrip(".,;:") for m in FACT_RE.finditer(body)]
     return [f for f in found if f and f not in MONTHS and len(f) > 1]
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z]+", text.lower())
+    return {tuple(words[i: i + n]) for i in range(len(words) - n + 1)}
+
+
+SYSTEM_SHINGLES = _shingles(SYSTEM)
+
+
+def _malformed(plain: str, numbers: list[int], shown: int) -> str:
+    """Why a sentence is ruled out by its form, before its support is looked at; or ""."""
+    if not numbers:
+        return "no valid citation"
+    unknown = [n for n in numbers if not 1 <= n <= shown]
+    if unknown:
+        return f"no valid citation: [{unknown[0]}] is not one of the {shown} paragraphs shown"
+    bogus = BOGUS_MARKER_RE.search(plain)
+    if bogus:
+        return f"{bogus.group()} is not a paragraph marker"
+    if INJECTION_RE.search(plain) or _shingles(plain) & SYSTEM_SHINGLES:
+        return "gives or repeats instructions"
+    if MARKUP_RE.search(plain):
+        return "contains markup"
+    return ""
+
+
+def _foreign_source(plain: str, cited: list[Shown]) -> str:
+    """A source written into the sentence ("(report JOS/20/17, para 4.29)") that is not the
+    paragraph its marker cites; or ""."""
+    own = {f.lower() for s in cited for f in facts(
+        f"{citation(s.passage.document, s.passage.paragraph)}; {s.passage.paragraph.label}")}
+    for match in REFERENCE_RE.finditer(plain):
+        if any(f.lower() not in own for f in facts(match.group())):
+            return f"names a source it does not cite: {match.group()}"
+    return ""
 
 
 class Validator:
@@ -97,45 +164,57 @@ class Validator:
         kept: list[str] = []
         dropped: list[str] = []
         citations: dict[int, Citation] = {}
-        for sentence in (s.strip() for s in SENTENCE_RE.split(reply.strip()) if s.strip()):
-            numbers = [int(n) for n in MARKER_RE.findall(sentence)]
-            valid = [n for n in numbers if 1 <= n <= len(passages)]
+        reply = MARKER_LIST_RE.sub(lambda m: "".join(f"[{n.strip()}]" for n in
+                                                     m.group(1).split(",")), reply.strip())
+        weighed = [shown(p) for p in passages]
+        planted = {t for s in weighed for unit in s.injected for t in tokenize(unit)}
+        for sentence in (s.strip() for s in SENTENCE_RE.split(reply) if s.strip()):
+            numbers = list(dict.fromkeys(int(n) for n in MARKER_RE.findall(sentence)))
             plain = re.sub(r"\s+([.,;:!?])", r"\1", MARKER_RE.sub("", sentence)).strip()
-            reason = self._unsupported(plain, [passages[n - 1] for n in valid])
+            reason = _malformed(plain, numbers, len(passages))
+            cited = [] if reason else [weighed[n - 1] for n in numbers]
+            reason = reason or _foreign_source(plain, cited) or \
+                self._unsupported(plain, cited, planted)
             if reason:
                 dropped.append(f"{plain} ({reason})")
                 continue
             renumbered = []
-            for n in dict.fromkeys(valid):
-                passage = passages[n - 1]
-                key = len(citations) + 1
-                citation = Citation(key, passage, self._quote(plain, passage))
-                citations.setdefault(n, citation)
+            for n, passage in zip(numbers, cited, strict=True):
+                citations.setdefault(n, Citation(len(citations) + 1, passage.passage,
+                                                 self._quote(plain, passage.passage)))
                 renumbered.append(citations[n].n)
             kept.append(plain + "".join(f" [{n}]" for n in renumbered))
         ordered = tuple(sorted(citations.values(), key=lambda c: c.n))
         return Checked("\n".join(kept), ordered, tuple(dropped), not kept)
 
-    def _unsupported(self, sentence: str, cited: list[Passage]) -> str:
-        if not cited:
-            return "no valid citation"
-        cited = [p for p in cited if not INJECTION_RE.search(p.paragraph.text)]
-        if not cited:
+    def _unsupported(self, sentence: str, cited: list[Shown], planted: set[str]) -> str:
+        """Why the cited paragraphs' trusted text does not support the sentence; or "".
+        ``planted``: the terms of every injection shown to the model."""
+        support = [s for s in cited if s.text]
+        if not support:
             return "cites only text that gives instructions"
-        text = " ".join(f"{p.paragraph.text} {p.document.identity}" for p in cited)
-        lowered = text.lower()
+        lowered = " ".join(f"{s.text} {s.passage.document.identity}" for s in support).lower()
         missing = [f for f in facts(sentence) if f.lower() not in lowered]
         if missing:
             return "not in the cited paragraph: " + ", ".join(missing)
-        vectors = self.embedder.embed([sentence] + [p.paragraph.text for p in cited])
-        best = max(sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:])
+        own = set(tokenize(lowered))
+        borrowed = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)  # figures: above
+                    if any(t in planted and t not in own for t in tokenize(w))]
+        if borrowed:
+            return "repeats instructions shown to the model: " + ", ".join(borrowed)
+        injected = [unit for s in cited for unit in s.injected]
+        vectors = self.embedder.embed([sentence, *(s.text for s in support), *injected])
+        scores = [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
+        best = max(scores[: len(support)])
+        if injected and max(scores[len(support):]) > best:
+            return "repeats instructions in the cited paragraph"
         if best < self.min_similarity:
             return f"too far from the cited paragraph ({best:.2f})"
         return ""
 
     def _quote(self, sentence: str, passage: Passage) -> str:
-        """The paragraph's own sentence closest to the answer sentence (verbatim)."""
-        candidates = units(passage.paragraph.text) or []
+        """The paragraph's own trusted sentence closest to the answer sentence (verbatim)."""
+        candidates = trusted(units(passage.paragraph.text))
         if not candidates:
             return passage.paragraph.text
         words = set(re.findall(r"\w+", sentence.lower()))

@@ -1,5 +1,6 @@
 """Paragraphs into the units an extractive answer quotes: sentences, list items, lead-ins
-and sub-headings, each at its exact place in the paragraph text."""
+and sub-headings, each at its exact place in the paragraph text. Units that give instructions
+(prompt injection) and what follows them in their paragraph are not trusted as content."""
 
 from __future__ import annotations
 
@@ -10,11 +11,27 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No
                  "approx.", "para.", "vs.", "Co.", "Ltd.", "Nos.", "cf.")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(‘'£])")
 ITEM_RE = re.compile(r"^(?:•\s*|[a-z]{1,4}[.)]\s+|\([a-z0-9]{1,4}\)\s+|[A-Z][.)]\s+)")
+MARKER_LIKE_RE = re.compile(r"\[(\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*)\]")
+INJECTION_RE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|of)\s+)*(?:previous|prior|"
+    r"above|earlier|preceding|foregoing|system|original)\s+(?:instructions?|prompts?|rules|"
+    r"directions|guidelines|messages)\b|\bignore\s+(?:all|your)\s+instructions\b|"
+    r"\byou are now\b|\bfrom now on,? you\b|\bsystem prompt\b|\bnew instructions\b|\bas an ai\b|"
+    r"\bdeveloper mode\b|\bjailbreak|^\s*(?:system|assistant|user|human|developer)\s*:|"
+    r"</?\s*(?:paragraph|system|assistant|user|instructions?|context|document)\b[^>]*>|"
+    r"<\|[a-z_]{1,20}\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE | re.MULTILINE)
+
+
+def unmarked(text: str) -> str:
+    """Bracketed numbers shown in parentheses ("[3]" as "(3)", same length), so a number in
+    brackets in a document can never pass for one of an answer's citation markers."""
+    return MARKER_LIKE_RE.sub(r"(\1)", text)
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A quotable piece of a paragraph: ``start``/``end`` index its text exactly."""
+    """A quotable piece of a paragraph: ``start``/``end`` index it exactly; ``text`` is that
+    slice as an answer shows it (``unmarked``: brackets around numbers become parentheses)."""
 
     text: str
     kind: str  # sentence | item | lead | subheading
@@ -52,15 +69,26 @@ def units(text: str) -> list[Unit]:
             next_is_item = bool(ITEM_RE.match(following))
             if marker:
                 body = stripped[marker.end():]
-                out.append(Unit(body, "item", begin + marker.end(), begin + len(stripped),
-                                len(out)))
+                out.append(Unit(unmarked(body), "item", begin + marker.end(),
+                                begin + len(stripped), len(out)))
             elif next_is_item and (stripped.endswith(":") or len(stripped.split()) <= 8):
                 opening = stripped.endswith(":") and (not out or len(stripped.split()) > 8)
                 kind = "lead" if opening else "subheading"
-                out.append(Unit(stripped, kind, begin, begin + len(stripped), len(out)))
+                out.append(Unit(unmarked(stripped), kind, begin, begin + len(stripped),
+                                len(out)))
             else:
                 for sentence, start, end in _sentences(stripped, begin):
                     kind = "lead" if sentence.endswith(":") and next_is_item else "sentence"
-                    out.append(Unit(sentence, kind, start, end, len(out)))
+                    out.append(Unit(unmarked(sentence), kind, start, end, len(out)))
         offset += len(line) + 1
     return out
+
+
+def trusted(found: list[Unit]) -> list[Unit]:
+    """The units before the first one that gives instructions ("Ignore previous instructions",
+    "System:", a forged ``</paragraph>`` tag): what follows an injection in its paragraph is
+    the injection's own text, never an answer or a claim's support."""
+    for index, unit in enumerate(found):
+        if INJECTION_RE.search(unit.text):
+            return found[:index]
+    return found

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.errors import ExtractionError
 from ingest.formats import sniff
+from ingest.hidden import without_hidden_text
 from ingest.pages import PageText, RawDocument
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def extract_pdf(path: Path) -> RawDocument:
     image_only: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            text, stamps = _page_text(page)
+            text, stamps = _page_text(without_hidden_text(page))
         except Exception as exc:
             raise ExtractionError(str(path), f"page {number} cannot be read ({exc})") from exc
         if len(_letters(text)) < IMAGE_PAGE_LETTERS and _has_images(page.get("/Resources")):
