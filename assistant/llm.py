@@ -16,7 +16,7 @@ from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.errors import ModelUnavailableError
 from assistant.lexical import tokenize
-from assistant.sentences import INJECTION_RE, trusted, units, unmarked
+from assistant.sentences import instructs, trusted, units, unmarked
 from assistant.settings import Settings
 
 REFUSAL = "NOT IN DOCUMENTS"
@@ -132,7 +132,7 @@ def _malformed(plain: str, numbers: list[int], shown: int) -> str:
     bogus = BOGUS_MARKER_RE.search(plain)
     if bogus:
         return f"{bogus.group()} is not a paragraph marker"
-    if INJECTION_RE.search(plain) or _shingles(plain) & SYSTEM_SHINGLES:
+    if instructs(plain) or _shingles(plain) & SYSTEM_SHINGLES:
         return "gives or repeats instructions"
     if MARKUP_RE.search(plain):
         return "contains markup"

@@ -5,6 +5,7 @@ and sub-headings, each at its exact place in the paragraph text. Units that give
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No.", "Cllr.",
@@ -20,6 +21,14 @@ INJECTION_RE = re.compile(
     r"\bdeveloper mode\b|\bjailbreak|^\s*(?:system|assistant|user|human|developer)\s*:|"
     r"</?\s*(?:paragraph|system|assistant|user|instructions?|context|document)\b[^>]*>|"
     r"<\|[a-z_]{1,20}\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE | re.MULTILINE)
+
+
+def instructs(text: str) -> bool:
+    """Whether text addresses a language model with instructions, looked for after folding
+    compatibility characters and removing invisible ones ("Ig\u2060nore", "ｉｇｎｏｒｅ")."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(INJECTION_RE.search("".join(c for c in folded
+                                            if unicodedata.category(c) != "Cf")))
 
 
 def unmarked(text: str) -> str:
@@ -89,6 +98,6 @@ def trusted(found: list[Unit]) -> list[Unit]:
     "System:", a forged ``</paragraph>`` tag): what follows an injection in its paragraph is
     the injection's own text, never an answer or a claim's support."""
     for index, unit in enumerate(found):
-        if INJECTION_RE.search(unit.text):
+        if instructs(unit.text):
             return found[:index]
     return found
