@@ -21,6 +21,7 @@ from assistant.llm import Validator, chat_model, prompt
 from assistant.query import Intent, infer_filters, intent
 from assistant.questions import checked_question, recent_turns
 from assistant.retrieval import Retriever
+from assistant.sentences import unmarked
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -238,7 +239,7 @@ class Assistant:
             if document.doc_id != current:
                 current = document.doc_id
                 when = readable_date(document.meta.meeting_date) or "undated"
-                lines.append(f"{when} — {document.title}" + (
+                lines.append(f"{when} — {unmarked(document.title)}" + (
                     f" ({document.meta.committee})" if document.meta.committee else ""))
             citations.append(Citation(len(citations) + 1, passage,
                                       passage.paragraph.text[unit.start:unit.end]))

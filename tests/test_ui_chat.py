@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,14 +39,19 @@ def ask(app: AppTest, question: str) -> AppTest:
     return app
 
 
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: the escapes that keep document text literal removed."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+!|~<>$])", r"\1", markdown)
+
+
 def texts(app: AppTest) -> str:
-    return "\n".join(m.value for m in app.markdown)
+    return shown("\n".join(m.value for m in app.markdown))
 
 
 def test_a_question_is_answered_with_source_cards(app: AppTest) -> None:
     ask(app, "How many ASB case reviews were held in Riverton?")
     assert "Eleven ASB case reviews were held in 2023-24. [1]" in texts(app)
-    labels = [e.label for e in app.expander]
+    labels = [shown(e.label) for e in app.expander]
     assert any(label.startswith("[1] Riverton Safer Streets Partnership Strategy") and
                "p. 1" in label for label in labels)
     assert "<mark>Update: Eleven ASB case reviews were held in 2023-24.</mark>" in texts(app)
@@ -54,14 +60,14 @@ def test_a_question_is_answered_with_source_cards(app: AppTest) -> None:
 def test_an_abstention_has_no_source_cards(app: AppTest) -> None:
     ask(app, "What is Riverton's policy on dog fouling?")
     assert app.warning and "does not contain an answer" in app.warning[0].value
-    labels = [e.label for e in app.expander]
+    labels = [shown(e.label) for e in app.expander]
     assert labels and all(label.startswith("Possibly related") for label in labels)
 
 
 def test_follow_up_shows_the_rewritten_question(app: AppTest) -> None:
     ask(app, "What is the Safe at Home scheme?")
     ask(app, "Who leads that?")
-    captions = "\n".join(c.value for c in app.caption)
+    captions = shown("\n".join(c.value for c in app.caption))
     assert "Understood as: Who leads the Safe at Home scheme?" in captions
     assert "Lead Agency: Riverton City Council" in texts(app)
 
@@ -69,7 +75,7 @@ def test_follow_up_shows_the_rewritten_question(app: AppTest) -> None:
 def test_filters_in_the_sidebar_restrict_the_search(app: AppTest) -> None:
     app.sidebar.multiselect(key="councils").set_value(["Eastvale Borough Council"]).run()
     ask(app, "What did the partnership do on knife crime?")
-    captions = "\n".join(c.value for c in app.caption)
+    captions = shown("\n".join(c.value for c in app.caption))
     assert "1 of 3 documents (council: Eastvale Borough Council)" in captions
 
 
@@ -107,3 +113,12 @@ def test_a_pdf_source_links_to_its_page_and_shows_it(app: AppTest) -> None:
     assert not app.exception, app.exception
     images = app.get("image")
     assert images, "the page image is shown"
+
+
+def test_markdown_in_document_text_is_shown_literally() -> None:
+    from ui.answer_view import plain
+
+    hostile = "See ![x](https://evil.example/t.png) and [click](javascript:alert(1)) **now**"
+    escaped = plain(hostile)
+    assert "![" not in escaped and "](" not in escaped and "**" not in escaped
+    assert shown(escaped) == hostile

@@ -16,6 +16,14 @@ from assistant.assistant import Assistant
 from assistant.citations import citation, locator, readable_date
 from assistant.documents import Document
 
+MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]()#+!|~<>$])")
+
+
+def plain(text: str) -> str:
+    """Text from a document or a user, shown literally where Streamlit renders Markdown: a
+    quoted ``![](https://…)`` must not become an image fetched from elsewhere, nor a link."""
+    return MARKDOWN_RE.sub(r"\\\1", text)
+
 
 def highlighted(text: str, quote: str) -> str:
     """The paragraph as safe HTML with the quoted part marked."""
@@ -37,7 +45,7 @@ def card_title(cited: Citation) -> str:
     if document.meta.report_ref:
         bits.append(f"report {document.meta.report_ref}")
     bits.append(locator(paragraph))
-    return " · ".join(bits)
+    return plain(" · ".join(bits))
 
 
 def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
@@ -45,9 +53,10 @@ def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
     paragraph, document = cited.passage.paragraph, cited.passage.document
     with st.expander(card_title(cited)):
         if paragraph.heading_path or paragraph.part_title:
-            st.caption(" › ".join(p for p in (paragraph.part_title, *paragraph.heading_path) if p))
+            st.caption(plain(" › ".join(p for p in (paragraph.part_title,
+                                                    *paragraph.heading_path) if p)))
         st.markdown(highlighted(paragraph.text, cited.quote), unsafe_allow_html=True)
-        st.caption(f"Cite as: {cited.text} — {document.file_name}")
+        st.caption(plain(f"Cite as: {cited.text} — {document.file_name}"))
         if paragraph.page and document.file_name.lower().endswith(".pdf"):
             original_page(document, paragraph.page, f"page-{turn}-{cited.n}")
         near = assistant.retriever.neighbours(paragraph)
@@ -55,7 +64,7 @@ def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
             st.markdown("**Neighbouring paragraphs**")
             for other in near:
                 label = f"{other.label} " if other.label else ""
-                st.caption(f"{label}{other.text[:400]}")
+                st.caption(plain(f"{label}{other.text[:400]}"))
 
 
 STATIC = Path(__file__).with_name("static")
@@ -94,19 +103,19 @@ def original_page(document: Document, page: int, key: str) -> None:
 def show_answer(answer: Answer, assistant: Assistant, turn: int = 0) -> None:
     """The answer and its sources, or the abstention and what was searched."""
     if answer.rewritten_question:
-        st.caption(f"Understood as: {answer.rewritten_question}")
+        st.caption(plain(f"Understood as: {answer.rewritten_question}"))
     if answer.abstained:
-        st.warning(answer.text)
-        st.caption(f"Searched {answer.searched}.")
+        st.warning(plain(answer.text))
+        st.caption(plain(f"Searched {answer.searched}."))
         if answer.related:
             with st.expander("Possibly related paragraphs — not an answer"):
                 for passage in answer.related:
-                    st.markdown(f"*{citation(passage.document, passage.paragraph)}*")
-                    st.caption(passage.paragraph.text[:500])
+                    st.markdown(f"*{plain(citation(passage.document, passage.paragraph))}*")
+                    st.caption(plain(passage.paragraph.text[:500]))
         return
-    st.markdown(re.sub(r"\n", "  \n", html.escape(answer.text, quote=False)))
-    st.caption(f"Sources ({len(answer.citations)}) — searched {answer.searched}; "
-               f"{answer.timings_ms.get('total', 0):.0f} ms")
+    st.markdown(re.sub(r"\n", "  \n", plain(answer.text)))
+    st.caption(plain(f"Sources ({len(answer.citations)}) — searched {answer.searched}; "
+                     f"{answer.timings_ms.get('total', 0):.0f} ms"))
     for cited in answer.citations:
         source_card(cited, assistant, turn)
 
