@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ExtractionError
-from ingest.formats import sniff
+from ingest.formats import short_cause, sniff
 from ingest.pages import PageText, RawDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WORD_HINT = "re-save it in Word"
 ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
          ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
@@ -133,21 +134,30 @@ def _breaks_page(block: Any) -> bool:
     return any(True for _ in xml.iter(f"{W}lastRenderedPageBreak"))
 
 
-def extract_docx(path: Path) -> RawDocument:
-    """Headings, numbered paragraphs, bullets and tables of a .docx, page by page."""
+def _damaged(path: Path, cause: str) -> ExtractionError:
+    return ExtractionError(str(path), f"not a readable Word document (damaged: {cause}); "
+                                      f"{WORD_HINT}")
+
+
+def _open(path: Path) -> Any:
     if not zipfile.is_zipfile(path):
         with path.open("rb") as handle:
-            kind = sniff(handle.read(1024))
+            head = handle.read(1024)
+        if head.startswith(b"PK"):
+            raise _damaged(path, "truncated or broken ZIP archive")
         raise ExtractionError(str(path), f"not a readable Word document (the file looks like "
-                                         f"{kind}; renamed?)")
+                                         f"{sniff(head)}; renamed?)")
     try:
         import docx
 
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError(str(path), f"not a readable Word document ({exc})") from exc
+        return docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception as exc:
-        raise ExtractionError(str(path), f"damaged Word document ({type(exc).__name__})") from exc
+        raise _damaged(path, short_cause(exc)) from exc
+
+
+def _page_texts(document: Any) -> list[str]:
     numbering = Numbering(document)
     pages: list[list[str]] = [[]]
     for block in document.iter_inner_content():
@@ -157,7 +167,18 @@ def extract_docx(path: Path) -> RawDocument:
             pages[-1].extend(["", *_table_lines(block), ""])
         else:
             pages[-1].extend([_paragraph_lines(block, numbering), ""])
-    texts = ["\n".join(lines) for lines in pages]
+    return ["\n".join(lines) for lines in pages]
+
+
+def extract_docx(path: Path) -> RawDocument:
+    """Headings, numbered paragraphs, bullets and tables of a .docx, page by page."""
+    document = _open(path)
+    try:
+        texts = _page_texts(document)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise _damaged(path, short_cause(exc)) from exc
     if not any(t.strip() for t in texts):
         raise ExtractionError(str(path), "no text found in the Word document")
     result = tuple(PageText(number=i, text=t) for i, t in enumerate(texts, start=1))

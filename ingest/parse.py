@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.documents import Document, Paragraph
+from assistant.errors import ExtractionError
 from ingest.blocks import build_blocks
 from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
 from ingest.clean import clean, running_headers
-from ingest.formats import extract, read_bytes
+from ingest.formats import FileLimits, extract, file_sha256
 from ingest.layout import tabulate
 from ingest.metadata import read_metadata
 from ingest.structure import Unit, structure
@@ -27,13 +27,15 @@ class ParsedDocument:
 
 def content_hash(path: Path) -> str:
     """What decides whether a file changed: the SHA-256 of its bytes."""
-    return hashlib.sha256(read_bytes(path)).hexdigest()
+    return file_sha256(path)
 
 
-def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> ParsedDocument:
-    """Parse one file; raises ExtractionError with a one-line reason when it cannot."""
+def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
+               limits: FileLimits | None = None) -> ParsedDocument:
+    """Parse one file; raises ExtractionError with a one-line reason when it cannot (also when
+    it is larger or longer than ``limits``)."""
     path = path.resolve()
-    raw = extract(path)
+    raw = extract(path, limits)
     lines = tabulate(clean(raw)) if raw.paged else clean(raw)
     blocks = build_blocks(lines, raw.paged)
     units, parts = structure(blocks)
@@ -45,6 +47,8 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None) -> 
     doc_id = document_id(path)
     units = drop_title_headings(units, title)
     paragraphs = to_paragraphs(doc_id, units, max_chars)
+    if not paragraphs:
+        raise ExtractionError(str(path), "no text found (only headers, footers or page numbers)")
     document = Document(
         doc_id=doc_id,
         source=str(path),

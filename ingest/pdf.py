@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ExtractionError
-from ingest.formats import sniff
+from ingest.formats import short_cause, sniff
 from ingest.hidden import without_hidden_text
 from ingest.pages import PageText, RawDocument
 
@@ -31,10 +31,11 @@ def _check_bytes(path: Path) -> None:
         kind = sniff(head)
         raise ExtractionError(str(path), f"not a PDF (the file looks like {kind}; renamed?)")
     if b"%%EOF" not in tail:
-        raise ExtractionError(str(path), "truncated or damaged PDF (no end-of-file marker)")
+        raise ExtractionError(str(path), "truncated or damaged PDF (no end-of-file marker); "
+                                         "download or export it again")
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, max_pages: int) -> Any:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -42,16 +43,43 @@ def _open(path: Path) -> Any:
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionError(str(path), "encrypted PDF: it needs a password to open")
-        _ = len(reader.pages)
-    except ExtractionError:
+        _check_pages(path, _declared_pages(reader), max_pages)  # before walking the page tree
+        _check_pages(path, len(reader.pages), max_pages)
+    except (ExtractionError, MemoryError):
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ExtractionError(str(path), f"damaged PDF that pypdf cannot read ({exc})") from exc
-    except Exception as exc:
+    except PdfReadError as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
             raise ExtractionError(str(path), "encrypted PDF: it needs a password to open") from exc
-        raise ExtractionError(str(path), f"damaged PDF ({type(exc).__name__}: {exc})") from exc
+        raise damaged(path, exc) from exc
+    except Exception as exc:
+        raise damaged(path, exc) from exc
     return reader
+
+
+def damaged(path: Path, exc: BaseException, page: int = 0) -> ExtractionError:
+    """A pypdf error as one line: the short cause and what to do."""
+    where = f"page {page} is damaged: " if page else "damaged: "
+    return ExtractionError(str(path), f"not a readable PDF ({where}{short_cause(exc)}); "
+                                      "re-save or re-export it")
+
+
+def _declared_pages(reader: Any) -> int:
+    """The page count the page tree states, or 0 when it is not believable (a PDF holds at
+    least one object per page)."""
+    try:
+        count = int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except Exception:
+        return 0
+    objects = sum(len(ids) for ids in reader.xref.values()) + len(reader.xref_objStm)
+    return count if count <= objects else 0
+
+
+def _check_pages(path: Path, count: int, max_pages: int) -> None:
+    """Refuse a PDF with more pages than the limit before any page is read."""
+    if count > max_pages:
+        raise ExtractionError(str(path), f"has {count:,} pages; the limit is {max_pages:,} "
+                                         "(SCRUTINEER_MAX_PAGES); split the file or raise "
+                                         "the limit")
 
 
 def _has_images(resources: Any, depth: int = 0) -> bool:
@@ -101,17 +129,19 @@ def _letters(text: str) -> str:
     return re.sub(r"\W", "", text)
 
 
-def extract_pdf(path: Path) -> RawDocument:
+def extract_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
     """Text of every page; pages without text but with images are reported, not failed."""
     _check_bytes(path)
-    reader = _open(path)
+    reader = _open(path, max_pages)
     pages: list[PageText] = []
     image_only: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
             text, stamps = _page_text(without_hidden_text(page))
+        except MemoryError:
+            raise
         except Exception as exc:
-            raise ExtractionError(str(path), f"page {number} cannot be read ({exc})") from exc
+            raise damaged(path, exc, number) from exc
         if len(_letters(text)) < IMAGE_PAGE_LETTERS and _has_images(page.get("/Resources")):
             image_only.append(number)
         pages.append(PageText(number=number, text=text, stamps=tuple(stamps)))

@@ -71,7 +71,7 @@ def broken_link(path: Path) -> None:
 
 
 CASES: list[tuple[str, Callable[[Path], None], str]] = [
-    ("corrupt.pdf", corrupt, "damaged PDF"),
+    ("corrupt.pdf", corrupt, "not a readable PDF (damaged: "),
     ("truncated.pdf", truncated, "truncated or damaged PDF"),
     ("encrypted.pdf", encrypted, "encrypted PDF: it needs a password"),
     ("empty.pdf", empty, "empty file"),
