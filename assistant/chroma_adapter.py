@@ -89,6 +89,7 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "chunker_version": document.chunker_version,
         "ingested_at": document.ingested_at,
         "version": document.version,
+        "previous_version": document.previous_version,
         **_meta_fields(document.meta),
     }
 
@@ -115,4 +116,5 @@ def document_from_chroma(meta: dict[str, Any]) -> Document:
         chunker_version=str(meta.get("chunker_version", "")),
         ingested_at=str(meta.get("ingested_at", "")),
         version=str(meta.get("version", "")),
+        previous_version=str(meta.get("previous_version", "")),
     )

@@ -68,6 +68,7 @@ class Document:
     chunker_version: str = ""
     ingested_at: str = ""  # ISO timestamp
     version: str = field(default="", compare=False)  # published version: its paragraphs are read
+    previous_version: str = field(default="", compare=False)  # kept for readers a version behind
 
     @property
     def identity(self) -> str:

@@ -89,7 +89,7 @@ class Inspection:
     """What a full look at the stored paragraphs found."""
 
     documents: int
-    orphans: tuple[str, ...]  # keys of paragraphs no published version owns (unfinished writes)
+    orphans: tuple[str, ...]  # keys of paragraphs of no published or just-replaced version
     incomplete: tuple[str, ...]  # documents whose published version lacks paragraphs
     problems: tuple[str, ...]  # from the cheap check
 
@@ -107,10 +107,11 @@ def inspect(library: Library, batch: int = 5000) -> Inspection:
     for keys, metas in everything.paragraph_rows(batch):
         for key, meta in zip(keys, metas, strict=True):
             owner = published.get(str(meta.get("doc_id")))
-            if owner is None or owner.version != str(meta.get("version", "")):
-                orphans.append(key)
-            else:
+            version = str(meta.get("version", ""))
+            if owner is not None and version == owner.version:
                 counted[owner.doc_id] += 1
+            elif owner is None or version != owner.previous_version or not version:
+                orphans.append(key)  # the version just replaced is kept on purpose
     incomplete = [d for d, doc in published.items() if counted[d] != doc.paragraph_count]
     return Inspection(len(published), tuple(orphans), tuple(sorted(incomplete)),
                       tuple(_manifest_problems(library) + _index_problems(library)))

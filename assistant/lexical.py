@@ -87,6 +87,7 @@ class LexicalIndex:
         self._model = None
         self._vectors: np.ndarray | None = None
         self._vocab: set[str] = set()
+        self._versions: dict[str, str] = {}
         self._checked = 0.0
         self._lock = threading.Lock()
 
@@ -129,8 +130,11 @@ class LexicalIndex:
         doc_codes: dict[str, int] = {}
         doc_of = np.fromiter((doc_codes.setdefault(pid.split("#", 1)[0], len(doc_codes))
                               for pid in ids), dtype=np.int32, count=len(ids))
+        versions = {key.split("#", 1)[0]: key.rpartition("|")[2] if "|" in key else ""
+                    for key in ids}
         with self._lock:
             self._model, self._ids, self.signature = model, ids, signature
+            self._versions = versions
             self._doc_of, self._doc_codes = doc_of, doc_codes
             self._vocab = set(model.vocab_dict) if model is not None else set()
             self._vectors = vectors
@@ -182,6 +186,11 @@ class LexicalIndex:
     def rows(self, documents: Collection[str]) -> np.ndarray:
         """Index positions of the paragraphs of ``documents``."""
         return np.flatnonzero(self._in(documents))
+
+    def versions(self) -> dict[str, str]:
+        """The document versions the index holds (from its keys: ``doc#label|version``)."""
+        with self._lock:
+            return dict(self._versions)
 
     @property
     def size(self) -> int:

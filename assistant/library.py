@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -231,16 +232,52 @@ class Library(LibraryWrites):
             found = self._paragraphs.get(include=["metadatas"], limit=batch, offset=offset)
             yield list(found["ids"]), list(found["metadatas"])
 
-    def export(self, batch: int = 5000) -> Iterator[tuple[Paragraph, np.ndarray]]:
-        """Every visible paragraph of a published version with its stored vector (float32),
-        for re-indexing or copying."""
-        published = self._published()
+    def export(self, versions: dict[str, str] | None = None, batch: int = 5000
+               ) -> Iterator[tuple[Paragraph, np.ndarray]]:
+        """Every visible paragraph of the given document ``versions`` (by default the published
+        ones) with its stored vector (float32), for re-indexing or copying. Text and vectors
+        are read separately: a Chroma server can fail a combined read while another client
+        writes."""
+        wanted = self._published() if versions is None else versions
         for offset in range(0, self.paragraph_count(), batch):
-            found = self._paragraphs.get(include=["documents", "metadatas", "embeddings"],
-                                         limit=batch, offset=offset)
-            for key, text, meta, vector in zip(found["ids"], found["documents"],
-                                               found["metadatas"], found["embeddings"],
-                                               strict=True):
-                if published.get(str(meta["doc_id"])) == meta.get("version", "") and \
-                        self._visible(meta):
-                    yield paragraph_from_chroma(key, text, meta), np.asarray(vector, np.float32)
+            found = self._read(lambda o=offset: self._paragraphs.get(
+                include=["documents", "metadatas"], limit=batch, offset=o))
+            keep = [(k, t, m) for k, t, m in zip(found["ids"], found["documents"],
+                                                 found["metadatas"], strict=True)
+                    if wanted.get(str(m["doc_id"])) == m.get("version", "") and self._visible(m)]
+            if not keep:
+                continue
+            got = self._read(lambda keep=keep: self._paragraphs.get(
+                ids=[k for k, _, _ in keep], include=["embeddings"]))
+            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            for key, text, meta in keep:
+                if key in vectors:  # deleted since: a newer version was published
+                    yield paragraph_from_chroma(key, text, meta), np.asarray(vectors[key],
+                                                                             np.float32)
+
+    def _read(self, call: Callable[[], Any], tries: int = 3) -> Any:
+        """A store read, tried again when it fails under concurrent writes: a server can fail
+        a read while another client deletes; an embedded store opened before another process
+        wrote to it fails until it is opened again."""
+        for attempt in range(tries):
+            try:
+                return call()
+            except Exception as exc:
+                if attempt == tries - 1:
+                    raise StoreUnavailableError(
+                        f"Reading the library at {self.location} failed ({exc}). Try again; "
+                        f"if it persists, run `scrutineer repair`.") from exc
+                log.info("store read failed (%s); trying again", exc)
+                time.sleep(0.05 * (attempt + 1))
+                if not self.settings.chroma_url:
+                    self._reopen()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reopen(self) -> None:
+        """Open the embedded store again, dropping this process's cached view of it."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        self._client = open_client(self.settings)
+        self._paragraphs = self._collection("paragraphs")
+        self._documents = self._collection("documents")

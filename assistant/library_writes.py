@@ -81,12 +81,15 @@ class LibraryWrites:
     ) -> Document:
         """Write an embedded document as a new version, atomically for readers: its paragraphs
         are written under new keys and counted back (verify), then the document record naming
-        the version is written (publish), then older versions' paragraphs are deleted. Readers
-        only read the published version, so a crash at any point leaves the old version or the
-        new one, whole, plus unpublished paragraphs that `scrutineer repair` clears."""
+        the version is written (publish), then every older version but the one just replaced
+        is deleted (readers whose snapshot is one version behind can still read it whole).
+        Readers only read a published version, so a crash at any point leaves the old version
+        or the new one, whole, plus unpublished paragraphs that `scrutineer repair` clears."""
         self._record_manifest(chunker_version)
         version = uuid.uuid4().hex[:12]
-        document = replace(document, version=version)
+        found = self._documents.get(ids=[document.doc_id], include=["metadatas"])
+        previous = str(found["metadatas"][0].get("version", "")) if found["ids"] else ""
+        document = replace(document, version=version, previous_version=previous)
         paragraphs = [replace(p, version=version) for p in paragraphs]
         self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
         written = len(self._paragraphs.get(
@@ -103,7 +106,7 @@ class LibraryWrites:
             documents=[document.identity],
         )
         self._new_version()
-        self._delete_other_versions(document.doc_id, version)
+        self._delete_other_versions(document.doc_id, {version, previous})
         return document
 
     def add_documents(self, batch: Sequence[tuple[Document, Sequence[Paragraph], Vectors]],
@@ -135,7 +138,7 @@ class LibraryWrites:
         paragraphs; returns how many paragraphs went."""
         self._documents.delete(ids=[doc_id])
         self._new_version()
-        return self._delete_other_versions(doc_id, None)
+        return self._delete_other_versions(doc_id, set())
 
     def delete_keys(self, keys: Sequence[str]) -> None:
         """Delete stored paragraphs by key (unfinished writes found by an inspection)."""
@@ -156,11 +159,11 @@ class LibraryWrites:
         temporary.write_text(json.dumps(asdict(manifest), indent=2) + "\n")
         temporary.replace(path)
 
-    def _delete_other_versions(self, doc_id: str, keep: str | None) -> int:
-        """Delete a document's paragraphs of every version but ``keep``; how many went."""
+    def _delete_other_versions(self, doc_id: str, keep: set[str]) -> int:
+        """Delete a document's paragraphs of every version not in ``keep``; how many went."""
         found = self._paragraphs.get(where={"doc_id": doc_id}, include=["metadatas"])
         doomed = [k for k, m in zip(found["ids"], found["metadatas"], strict=True)
-                  if keep is None or m.get("version", "") != keep]
+                  if m.get("version", "") not in keep]
         for start in range(0, len(doomed), self._batch):
             self._paragraphs.delete(ids=doomed[start : start + self._batch])
         return len(doomed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -49,30 +50,42 @@ class Retriever:
     # -- the library as it is now -----------------------------------------------------------
 
     def refresh(self, force: bool = False) -> None:
-        """Reload documents and rebuild the lexical index if the library changed."""
+        """Reload documents and rebuild the search index if the library changed. ``force``
+        also compares the documents' published versions with the index's, which catches a
+        writer killed between publishing a document and changing the library's token."""
         with self._lock:
             if not force and not self.lexical.due_for_check() and self._documents:
                 return
             signature = self.library.signature()
             self.lexical.mark_checked()
-            if self.lexical.is_current(signature) and self._documents:
+            if self.lexical.is_current(signature) and self._documents and not force:
                 return
-            self._documents = {d.doc_id: d for d in self.library.documents()}
+            documents = {d.doc_id: d for d in self.library.documents()}
             self._stored = self.library.paragraph_count()
-            if not self.lexical.load(signature):
-                self._rebuild(signature)
+            if (self.lexical.is_current(signature) or self.lexical.load(signature)) and \
+                    self.lexical.versions() == {d: doc.version for d, doc in documents.items()
+                                                if doc.paragraph_count}:
+                self._documents = documents
+                return
+            self._rebuild(signature, documents)
 
-    def _rebuild(self, signature: str) -> None:
+    def _rebuild(self, signature: str, documents: dict[str, Document], tries: int = 3) -> None:
         """Index the visible paragraphs of the published versions (nothing the deployment may
-        not show is ever in the index, not even its words)."""
-        log.info("building the search index for %d documents", len(self._documents))
-        ids, texts, vectors = [], [], []
-        for paragraph, vector in self.library.export():
-            ids.append(paragraph.key)
-            texts.append(paragraph.context_text(self._documents.get(paragraph.doc_id)))
-            vectors.append(vector)
-        matrix = np.asarray(vectors, dtype=np.float32) if vectors else None
+        not show is ever in the index, not even its words). A version replaced while it is
+        read comes back short: the documents are read again and the index built again."""
+        for _ in range(tries):
+            log.info("building the search index for %d documents", len(documents))
+            rows = list(self.library.export({d: doc.version for d, doc in documents.items()}))
+            counts = Counter(p.doc_id for p, _ in rows)
+            if all(counts[d] == doc.paragraph_count for d, doc in documents.items()):
+                break
+            documents = {d.doc_id: d for d in self.library.documents()}
+        rows.sort(key=lambda row: (row[0].doc_id, row[0].ordinal))  # ties rank the same in
+        ids = [p.key for p, _ in rows]  # every build, whatever order the store returns rows
+        texts = [p.context_text(documents.get(p.doc_id)) for p, _ in rows]
+        matrix = np.asarray([v for _, v in rows], dtype=np.float32) if rows else None
         self.lexical.build(ids, texts, signature, matrix)
+        self._documents = documents
         record_index(self.library.settings, self.library.access)
 
     @property
@@ -108,21 +121,27 @@ class Retriever:
 
     # -- searching ------------------------------------------------------------------------------
 
-    def retrieve(self, question: str, vector: list[float], filters: Filters, k: int = 10
-                 ) -> list[Passage]:
+    def retrieve(self, question: str, vector: list[float], filters: Filters, k: int = 10,
+                 retried: bool = False) -> list[Passage]:
         """The best ``k`` paragraphs for the question among the allowed documents. Candidates
         from both searches are restricted to the allowed documents' published versions before
         they are ranked, so nothing else is ever read."""
-        allowed = {d.doc_id: d.version for d in self.allowed(filters)}
+        docs = {d.doc_id: d for d in self.allowed(filters)}
+        allowed = {d: doc.version for d, doc in docs.items()}
         if not allowed:
             return []
         everything = len(allowed) == len(self.documents)
         mode = self.library.settings.retrieval
         dense = self._dense(vector, allowed) if mode != "lexical" else []
-        lexical = self.lexical.search(question, self.candidates, None if everything else allowed
-                                      ) if mode != "dense" else []
-        hits = [(h.para_id, h.score) for h in lexical]
-        return self._fuse(dense, [h for h in hits if _admits(allowed, h[0])], k)
+        lexical = [(h.para_id, h.score) for h in self.lexical.search(
+            question, self.candidates, None if everything else allowed)] if mode != "dense" else []
+        stale = any(not _admits(allowed, key) for key, _ in [*dense, *lexical])
+        passages, complete = self._fuse([h for h in dense if _admits(allowed, h[0])],
+                                        [h for h in lexical if _admits(allowed, h[0])], k, docs)
+        if (stale or not complete) and not retried:  # a version replaced since this started
+            self.refresh(force=True)
+            return self.retrieve(question, vector, filters, k, retried=True)
+        return passages
 
     def _dense(self, vector: list[float], allowed: dict[str, str]) -> list[tuple[str, float]]:
         """Nearest allowed paragraphs by embedding. No filter is handed to the store (its
@@ -139,8 +158,9 @@ class Retriever:
             return self.lexical.exact(vector, rows, self.candidates) or hits
         return hits[: self.candidates]
 
-    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int
-              ) -> list[Passage]:
+    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int,
+              docs: dict[str, Document]) -> tuple[list[Passage], bool]:
+        """The best ``k`` passages, and whether every one of them could still be read."""
         scores: dict[str, float] = {}
         for ranking in (dense, lexical):
             for rank, (key, _) in enumerate(ranking):
@@ -149,13 +169,13 @@ class Retriever:
         dense_score, lexical_score = dict(dense), dict(lexical)
         passages = []
         for paragraph in self.library.get_paragraphs(best):
-            document = self._documents.get(paragraph.doc_id)
+            document = docs.get(paragraph.doc_id)
             if document is None or document.version != paragraph.version:
                 continue
             key = paragraph.key
             passages.append(Passage(paragraph, document, scores[key],
                                     dense_score.get(key, 0.0), lexical_score.get(key, 0.0)))
-        return passages
+        return passages, len(passages) == len(best)
 
     def neighbours(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
         """The paragraphs just before and after one, in order (not including it)."""

@@ -1,7 +1,9 @@
-"""Small helpers for tests: parse a file once and look paragraphs up by label or text."""
+"""Small helpers for tests: parse a file once, look paragraphs up by label or text, and read
+Streamlit Markdown as the reader sees it."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -20,3 +22,8 @@ def by_label(doc: ParsedDocument, label: str) -> list[Paragraph]:
 
 def containing(doc: ParsedDocument, text: str) -> list[Paragraph]:
     return [p for p in doc.paragraphs if text in p.text]
+
+
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: the escapes that keep document text literal removed."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+!|~<>$])", r"\1", markdown)

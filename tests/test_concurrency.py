@@ -112,7 +112,8 @@ def ask_for(assistants: list[Assistant], asked: list[Question], reference: dict[
             with load.lock:
                 load.latencies.append(elapsed)
                 if fingerprint(answer) != reference[question]:
-                    load.differed.append(f"{question.text!r}: {answer.text!r}")
+                    load.differed.append(f"{question.text!r}: {answer.text!r} instead of "
+                                         f"{reference[question][0]!r}")
 
     threads = [threading.Thread(target=asker, args=(n,), name=f"asker-{n}")
                for n in range(ASKERS)]
@@ -137,26 +138,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         yield settings
 
 
-class KnownRaces(AssertionError):
-    """Answers under load differed from the single-threaded ones, or failed on the store
-    race below; any other error fails the test outright."""
-
-
-KNOWN_RACES = (
-    "(1) a Retriever's snapshot of document versions is up to CHECK_EVERY (5 s) old, but the "
-    "writer deletes a document's previous version as soon as it publishes the next: the "
-    "snapshot's candidates are then missing from the store and dropped, so the answer loses "
-    "that document (often 'No document matches the filters'). (2) `chroma run` answers "
-    "get(include=[..., 'metadatas', 'embeddings']) with InternalError 'Error finding id' now "
-    "and then while paragraphs are deleted, and Library.export lets it out of ask()")
-
-
-def is_export_race(error: str) -> bool:
-    """Whether a traceback is the store race of KNOWN_RACES (2)."""
-    return "in export" in error and "Error finding id" in error
-
-
-@pytest.mark.xfail(raises=KnownRaces, reason=KNOWN_RACES)
 def test_eight_askers_and_an_ingest_get_the_single_threaded_answers(
         served: Settings, tmp_path: Path) -> None:
     settings = served
@@ -209,9 +190,6 @@ def test_eight_askers_and_an_ingest_get_the_single_threaded_answers(
               f"{len(load.errors)} errors, {len(load.differed)} answers differed")
     assert published > 0, "no document was published while the askers ran"
     errors = [e for load, _ in loads.values() for e in load.errors]
-    unknown = [e for e in errors if not is_export_race(e)]
-    assert not unknown, unknown[0]
+    assert not errors, errors[0]
     differed = [d for load, _ in loads.values() for d in load.differed]
-    if errors or differed:
-        raise KnownRaces(f"{len(errors)} errors (the store race), {len(differed)} answers "
-                         f"differed: {differed[:2]}")
+    assert not differed, differed[:2]

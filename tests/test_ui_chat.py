@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
 from ingest import ingest
 from tests.conftest import SAMPLES
+from tests.helpers import shown
 
 CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "chat.py")
 
@@ -37,11 +37,6 @@ def ask(app: AppTest, question: str) -> AppTest:
     app.chat_input[0].set_value(question).run()
     assert not app.exception, app.exception
     return app
-
-
-def shown(markdown: str) -> str:
-    """Markdown as the reader sees it: the escapes that keep document text literal removed."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+!|~<>$])", r"\1", markdown)
 
 
 def texts(app: AppTest) -> str:
