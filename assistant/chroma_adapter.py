@@ -90,6 +90,7 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "ingested_at": document.ingested_at,
         "version": document.version,
         "previous_version": document.previous_version,
+        "previous_count": document.previous_count,
         **_meta_fields(document.meta),
     }
 
@@ -117,4 +118,5 @@ def document_from_chroma(meta: dict[str, Any]) -> Document:
         ingested_at=str(meta.get("ingested_at", "")),
         version=str(meta.get("version", "")),
         previous_version=str(meta.get("previous_version", "")),
+        previous_count=int(meta.get("previous_count", 0)),
     )

@@ -69,6 +69,7 @@ class Document:
     ingested_at: str = ""  # ISO timestamp
     version: str = field(default="", compare=False)  # published version: its paragraphs are read
     previous_version: str = field(default="", compare=False)  # kept for readers a version behind
+    previous_count: int = field(default=0, compare=False)  # paragraphs of previous_version
 
     @property
     def identity(self) -> str:

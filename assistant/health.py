@@ -115,3 +115,16 @@ def inspect(library: Library, batch: int = 5000) -> Inspection:
     incomplete = [d for d, doc in published.items() if counted[d] != doc.paragraph_count]
     return Inspection(len(published), tuple(orphans), tuple(sorted(incomplete)),
                       tuple(_manifest_problems(library) + _index_problems(library)))
+
+
+def clear_unfinished_writes(library: Library) -> int:
+    """Delete paragraphs left by writes that never finished (a killed ingest), as the end of
+    every ingest does; how many went. The store's row count is compared with what the
+    documents account for first, so a whole inspection runs only when something is left."""
+    everything = library.unrestricted()
+    expected = sum(d.paragraph_count + d.previous_count for d in everything.documents())
+    if everything.paragraph_count() == expected:
+        return 0
+    orphans = inspect(everything).orphans
+    everything.delete_keys(orphans)
+    return len(orphans)

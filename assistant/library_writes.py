@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.chroma_adapter import document_metadata, paragraph_metadata
+from assistant.chroma_adapter import document_from_chroma, document_metadata, paragraph_metadata
 from assistant.documents import Document, Paragraph
 from assistant.embedder import Embedder
 from assistant.errors import LibraryMismatchError, StoreUnavailableError
@@ -82,14 +82,15 @@ class LibraryWrites:
         """Write an embedded document as a new version, atomically for readers: its paragraphs
         are written under new keys and counted back (verify), then the document record naming
         the version is written (publish), then every older version but the one just replaced
-        is deleted (readers whose snapshot is one version behind can still read it whole).
-        Readers only read a published version, so a crash at any point leaves the old version
-        or the new one, whole, plus unpublished paragraphs that `scrutineer repair` clears."""
+        is deleted (readers whose snapshot is one version behind can still read it whole; it
+        goes with the document's next write, or now if the access level changed). Readers
+        only read a published version, so a crash at any point leaves the old version or the
+        new one, whole, plus unpublished paragraphs that `scrutineer repair` clears."""
         self._record_manifest(chunker_version)
         version = uuid.uuid4().hex[:12]
-        found = self._documents.get(ids=[document.doc_id], include=["metadatas"])
-        previous = str(found["metadatas"][0].get("version", "")) if found["ids"] else ""
-        document = replace(document, version=version, previous_version=previous)
+        kept = self._kept(document)
+        document = replace(document, version=version, previous_version=kept.version,
+                           previous_count=kept.paragraph_count)
         paragraphs = [replace(p, version=version) for p in paragraphs]
         self._upsert_paragraphs(document, paragraphs, list(vectors.paragraphs))
         written = len(self._paragraphs.get(
@@ -106,8 +107,18 @@ class LibraryWrites:
             documents=[document.identity],
         )
         self._new_version()
-        self._delete_other_versions(document.doc_id, {version, previous})
+        self._delete_other_versions(document.doc_id, {version, document.previous_version})
         return document
+
+    def _kept(self, document: Document) -> Document:
+        """The published version a new version of ``document`` keeps for readers a version
+        behind (an empty record for none): none when the access level changes, so nothing
+        shown at the old level stays."""
+        found = self._documents.get(ids=[document.doc_id], include=["metadatas"])
+        old = document_from_chroma(found["metadatas"][0]) if found["ids"] else None
+        if old is None or old.meta.access != document.meta.access:
+            return replace(document, version="", paragraph_count=0)
+        return old
 
     def add_documents(self, batch: Sequence[tuple[Document, Sequence[Paragraph], Vectors]],
                       chunker_version: str) -> None:

@@ -135,7 +135,7 @@ class Retriever:
         dense = self._dense(vector, allowed) if mode != "lexical" else []
         lexical = [(h.para_id, h.score) for h in self.lexical.search(
             question, self.candidates, None if everything else allowed)] if mode != "dense" else []
-        stale = any(not _admits(allowed, key) for key, _ in [*dense, *lexical])
+        stale = any(_newer(docs, key) for key, _ in [*dense, *lexical])
         passages, complete = self._fuse([h for h in dense if _admits(allowed, h[0])],
                                         [h for h in lexical if _admits(allowed, h[0])], k, docs)
         if (stale or not complete) and not retried:  # a version replaced since this started
@@ -186,3 +186,13 @@ def _admits(allowed: dict[str, str], key: str) -> bool:
     """Whether a store key is a paragraph of an allowed document's published version."""
     doc_id, _, version = split_key(key)
     return allowed.get(doc_id) == version
+
+
+def _newer(docs: dict[str, Document], key: str) -> bool:
+    """Whether a store key is of an allowed document but neither its published version nor
+    the one it replaced (kept for readers a version behind): a version published, or being
+    written, since this snapshot of the documents was read."""
+    doc_id, _, version = split_key(key)
+    document = docs.get(doc_id)
+    return document is not None and version not in (document.version,
+                                                     document.previous_version)

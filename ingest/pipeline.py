@@ -12,6 +12,7 @@ from typing import Protocol
 
 from assistant.documents import Document
 from assistant.errors import ExtractionError, ScrutineerError
+from assistant.health import clear_unfinished_writes
 from assistant.library import Library
 from assistant.library_writes import Vectors
 from assistant.settings import ACCESS_LEVELS, Settings, get_settings
@@ -45,6 +46,7 @@ class IngestSummary:
     seconds: float = 0.0
     counts: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: parse, embed, store
+    cleared: int = 0  # paragraphs left by an earlier, unfinished write, deleted at the end
 
     @property
     def paragraphs_written(self) -> int:
@@ -266,5 +268,6 @@ def ingest_holding_lock(paths: Sequence[Path | str], settings: Settings, library
     """``ingest`` for a caller that already holds the write lock (rebuild, repair)."""
     runner = Ingestor(library, settings, progress or NoProgress(), access)
     summary = runner.run([Path(p) for p in paths], force)
+    summary = replace(summary, cleared=clear_unfinished_writes(library))
     refresh_search_index(library, summary)
     return summary

@@ -71,9 +71,18 @@ def test_a_changed_file_replaces_exactly_its_paragraphs(tmp_path: Path) -> None:
     assert [(p.label, p.text) for p in after] == [("1.1", "To review patrols."),
                                                   ("1.2", "To note 15 arrests.")]
     assert not any("1.3" in p.para_id for p in after)
-    assert library.paragraph_count() == 3
     other_id = next(d.doc_id for d in library.documents() if d.file_name == "other.md")
     assert [(p.para_id, p.text) for p in library.paragraphs(other_id)] == before_other
+    # the replaced version stays stored, unread, for readers a version behind ...
+    assert library.paragraph_count() == 3 + 3
+    assert library.document(doc_id).previous_version
+    report.write_text(report.read_text().replace("15 arrests", "16 arrests"))
+    ingest([report, other])  # ... until the next version: then the first one goes
+    assert [p.text for p in library.paragraphs(doc_id)][1] == "To note 16 arrests."
+    assert library.paragraph_count() == 3 + 2
+    assert ingest([report], access="exempt").counts["updated"] == 1
+    assert library.document(doc_id) is None  # exempt now, and nothing of the public version
+    assert library.paragraph_count() == 1 + 2  # is kept: only the new version is stored
 
 
 def test_remove_takes_a_document_and_all_its_paragraphs(samples: Path) -> None:

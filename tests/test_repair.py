@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from assistant.assistant import Assistant
+from assistant.documents import Paragraph
 from assistant.errors import LibraryBusyError, LibraryDamagedError
 from assistant.health import inspect
 from assistant.library import Library
@@ -69,20 +71,36 @@ def test_a_corrupt_or_missing_manifest_is_detected_and_repaired(
     assert "youth workers" in answers(data_dir)
 
 
-def test_unfinished_writes_are_invisible_and_cleared(library: Library) -> None:
+def unfinished_write(library: Library) -> list[Paragraph]:
+    """What a kill between writing a new version and publishing it leaves: the published
+    version's paragraphs again, under a version no record names."""
     document = library.documents()[0]
     paragraphs = library.paragraphs(document.doc_id)
     writer = library.unrestricted()
-    stray = [p.__class__(**{**p.__dict__, "version": "deadbeef0000", "text": "Half written."})
-             for p in paragraphs]  # what a kill between write and publish leaves
+    stray = [replace(p, version="deadbeef0000", text="Half written.") for p in paragraphs]
     vectors = writer.embed_documents([(document, stray)])[0]
     writer._upsert_paragraphs(document, stray, list(vectors.paragraphs))
     assert library.paragraphs(document.doc_id) == paragraphs  # readers see the published one
+    return stray
+
+
+def test_unfinished_writes_are_invisible_and_cleared(library: Library) -> None:
+    stray = unfinished_write(library)
     found = inspect(library)
     assert len(found.orphans) == len(stray) and not found.incomplete
     Assistant(get_settings(), library)  # not damage: the library opens
     repaired(Path(get_settings().data_dir))
     assert inspect(library).healthy
+
+
+def test_the_next_ingest_clears_unfinished_writes_even_with_nothing_to_do(
+        library: Library, tmp_path: Path) -> None:
+    stray = unfinished_write(library)
+    summary = ingest([tmp_path])
+    assert (summary.counts["unchanged"], summary.cleared) == (3, len(stray))
+    assert inspect(library).healthy
+    assert library.paragraph_count() == sum(d.paragraph_count for d in library.documents())
+    assert ingest([tmp_path]).cleared == 0
 
 
 def test_a_document_missing_paragraphs_is_re_ingested(library: Library, data_dir: Path

@@ -75,5 +75,7 @@ def print_summary(summary: IngestSummary) -> None:
         parts.append(f"{counts['removed']} removed")
     if counts.get("skipped"):
         parts.append(f"{counts['skipped']} skipped (unsupported type)")
+    if summary.cleared:
+        parts.append(f"{summary.cleared} paragraphs of an unfinished earlier write cleared")
     click.echo(f"Documents: {', '.join(parts)}; paragraphs written: "
                f"{summary.paragraphs_written}; {summary.seconds:.1f} s")
