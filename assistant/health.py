@@ -75,8 +75,23 @@ def record_index(settings: Settings, access: str) -> None:
     temporary.replace(path)
 
 
+def store_problems(library: Library) -> list[str]:
+    """The store itself must answer a read."""
+    cause = library.unreadable()
+    return [f"its store cannot be read ({cause})"] if cause else []
+
+
+def refuse_unreadable(library: Library) -> None:
+    """Raise LibraryDamagedError naming the repair command when the store cannot be read."""
+    if unreadable := store_problems(library):
+        raise LibraryDamagedError(
+            f"The library at {library.settings.data_dir} is damaged: {unreadable[0]}. Run "
+            f"`{REPAIR_COMMAND}`: it ingests every document again from its file.")
+
+
 def check_on_open(library: Library) -> None:
     """Raise LibraryDamagedError naming the repair command when files are missing or corrupt."""
+    refuse_unreadable(library)
     problems = _manifest_problems(library) + _index_problems(library)
     if problems:
         raise LibraryDamagedError(

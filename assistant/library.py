@@ -13,10 +13,11 @@ import numpy as np
 from assistant.chroma_adapter import access_rank, document_from_chroma, paragraph_from_chroma
 from assistant.documents import Document, Paragraph, Passage, split_key
 from assistant.embedder import Embedder, get_embedder
-from assistant.errors import LibraryMismatchError, StoreUnavailableError
+from assistant.errors import LibraryMismatchError, ScrutineerError, StoreUnavailableError
 from assistant.library_writes import LibraryWrites
 from assistant.settings import ACCESS_LEVELS, Settings
-from assistant.store import REBUILD_COMMAND, Manifest, open_client
+from assistant.store import REBUILD_COMMAND, Manifest, open_client, write_lock_holder
+from assistant.store_guard import GuardedStore
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +42,40 @@ class Library(LibraryWrites):
         self.access = settings.access
         self._clearance = access_rank(settings.access)
         self.embedder = embedder or get_embedder(settings)
-        self._client = open_client(settings)
-        self._paragraphs = self._collection("paragraphs")
-        self._documents = self._collection("documents")
+        self._store = GuardedStore(settings.data_dir, not settings.chroma_url,
+                                   lambda: open_client(settings), self._collection,
+                                   lambda: write_lock_holder(settings))
+        self._client = self._store.proxy("client")
+        self._paragraphs = self._store.proxy("paragraphs")
+        self._documents = self._store.proxy("documents")
         if check_model:
             self._check_manifest()
 
     # -- opening ---------------------------------------------------------------------------
 
-    def _collection(self, kind: str) -> Any:
+    def _collection(self, client: Any, kind: str) -> Any:
         name = f"{self.settings.collection}-{kind}"
         try:
-            return self._client.get_or_create_collection(
+            return client.get_or_create_collection(
                 name, embedding_function=None, configuration={"hnsw": HNSW}
             )
+        except ScrutineerError:  # the store is busy, not broken
+            raise
         except Exception as exc:
             raise StoreUnavailableError(f"Cannot open collection {name!r}: {exc}") from exc
+
+    def unreadable(self) -> str:
+        """Why the store cannot be read ("" when it can): one row of each collection is read.
+        A process killed while the embedded store flushed its vector index can leave it
+        failing every read ("Failed to apply logs to the hnsw segment writer")."""
+        try:
+            for collection in (self._paragraphs, self._documents):
+                collection.get(limit=1, include=[])
+        except ScrutineerError:  # the store is busy, not broken
+            raise
+        except Exception as exc:
+            return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return ""
 
     @property
     def manifest(self) -> Manifest | None:
@@ -155,6 +174,8 @@ class Library(LibraryWrites):
         document list). Reading it costs one small store request."""
         try:
             current = self._client.get_collection(self._documents.name, embedding_function=None)
+        except ScrutineerError:  # the store is busy, not broken
+            raise
         except Exception as exc:
             raise StoreUnavailableError(f"Cannot read the library at {self.location}: {exc}"
                                         ) from exc
@@ -212,6 +233,8 @@ class Library(LibraryWrites):
         try:
             found = self._paragraphs.query(query_embeddings=[list(vector)], n_results=k,
                                            include=["distances"])
+        except ScrutineerError:  # the store is busy, not broken
+            raise
         except Exception as exc:
             if self._paragraphs.count() == 0:
                 return []
@@ -262,6 +285,8 @@ class Library(LibraryWrites):
         for attempt in range(tries):
             try:
                 return call()
+            except ScrutineerError:  # the store is busy, not broken
+                raise
             except Exception as exc:
                 if attempt == tries - 1:
                     raise StoreUnavailableError(
@@ -270,14 +295,6 @@ class Library(LibraryWrites):
                 log.info("store read failed (%s); trying again", exc)
                 time.sleep(0.05 * (attempt + 1))
                 if not self.settings.chroma_url:
-                    self._reopen()
+                    self._store.reopen()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _reopen(self) -> None:
-        """Open the embedded store again, dropping this process's cached view of it."""
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
-        self._client = open_client(self.settings)
-        self._paragraphs = self._collection("paragraphs")
-        self._documents = self._collection("documents")

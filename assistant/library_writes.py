@@ -45,7 +45,7 @@ class LibraryWrites:
     def location(self) -> str:  # implemented by Library
         raise NotImplementedError
 
-    def _collection(self, kind: str) -> Any:  # implemented by Library
+    def _collection(self, client: Any, kind: str) -> Any:  # implemented by Library
         raise NotImplementedError
 
     def embed_documents(
@@ -183,8 +183,7 @@ class LibraryWrites:
         """Drop every document, paragraph and the manifest (used by a rebuild)."""
         for kind in ("paragraphs", "documents"):
             self._client.delete_collection(f"{self.settings.collection}-{kind}")
-        self._paragraphs = self._collection("paragraphs")
-        self._documents = self._collection("documents")
+        self._store.reload_collections()
         if not self.settings.chroma_url:
             self.settings.manifest_path.unlink(missing_ok=True)
 

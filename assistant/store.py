@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from assistant.errors import LibraryBusyError, StoreUnavailableError
 from assistant.settings import Settings
+from assistant.store_guard import StoreGuard
 
 REBUILD_COMMAND = "scrutineer ingest --rebuild"
 
@@ -61,7 +62,7 @@ def write_lock(settings: Settings, action: str) -> Iterator[None]:
     drops when its holder dies, so a killed ingest never leaves the library locked."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.data_dir / "write.lock"
-    with open(path, "a+", encoding="utf-8") as handle:
+    with open(path, "a+", encoding="utf-8") as handle, ExitStack() as store:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -75,9 +76,19 @@ def write_lock(settings: Settings, action: str) -> Iterator[None]:
         handle.write(f"{action} (pid {os.getpid()}, started "
                      f"{datetime.now().strftime('%H:%M:%S')})")
         handle.flush()
+        if not settings.chroma_url:  # other processes' calls to the embedded store wait
+            store.enter_context(StoreGuard.of(settings.data_dir).writing())
         try:
             yield
         finally:
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_lock_holder(settings: Settings) -> str:
+    """Who holds the write lock, as it says of itself ("ingest (pid N, started HH:MM:SS)")."""
+    try:
+        return (settings.data_dir / "write.lock").read_text().strip() or "another process"
+    except OSError:
+        return "another process"

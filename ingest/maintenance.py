@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.health import Inspection, inspect
+from assistant.health import Inspection, inspect, store_problems
 from assistant.library import Library
 from assistant.retrieval import Retriever
 from assistant.settings import ACCESS_LEVELS, Settings, get_settings
@@ -59,21 +59,30 @@ def rebuild(
     """Drop the library and ingest again every document it held, plus ``paths`` (access
     levels set by an override are set again)."""
     settings = settings or get_settings()
-    started = time.perf_counter()
     with write_lock(settings, "rebuild"):
-        old = Library(settings, check_model=False).unrestricted()
+        return _rebuild(paths, settings, progress)
+
+
+def _rebuild(paths: Sequence[Path | str], settings: Settings, progress: Progress | None
+             ) -> IngestSummary:
+    """``rebuild`` for a caller holding the write lock. A documents collection that cannot be
+    read lists nothing: then only ``paths`` are ingested."""
+    started = time.perf_counter()
+    old = Library(settings, check_model=False).unrestricted()
+    try:
         held = old.documents()
-        old.clear()
-        library = Library(settings)
-        ordinary = [Path(d.source) for d in held if not d.meta.access_overridden]
-        every = list(dict.fromkeys([*ordinary, *(Path(p).resolve() for p in paths)]))
-        results = list(ingest_holding_lock(every, settings, library, progress).results)
-        for level in ACCESS_LEVELS:  # documents whose level was set by an override, again
-            again = [d.source for d in held if d.meta.access_overridden and
-                     d.meta.access == level]
-            if again:
-                results += ingest_holding_lock(again, settings, library, progress,
-                                               access=level).results
+    except Exception:  # a damaged store: name the folders to ingest them again
+        held = []
+    old.clear()
+    library = Library(settings)
+    ordinary = [Path(d.source) for d in held if not d.meta.access_overridden]
+    every = list(dict.fromkeys([*ordinary, *(Path(p).resolve() for p in paths)]))
+    results = list(ingest_holding_lock(every, settings, library, progress).results)
+    for level in ACCESS_LEVELS:  # documents whose level was set by an override, again
+        again = [d.source for d in held if d.meta.access_overridden and d.meta.access == level]
+        if again:
+            results += ingest_holding_lock(again, settings, library, progress,
+                                           access=level).results
     return summarise(results, started)
 
 
@@ -84,10 +93,17 @@ class RepairReport:
     found: Inspection
     reingested: tuple[IngestSummary, ...]
     dropped: tuple[str, ...]  # incomplete documents whose file is gone: removed
+    rebuilt: bool = False  # the store could not be read: every document ingested again
 
     def lines(self) -> list[str]:
         """The report in words, for the command line."""
         found = self.found
+        if self.rebuilt:
+            summary = self.reingested[0]
+            return [*(f"Found: {p}." for p in found.problems),
+                    f"Ingested {summary.counts['added']} documents again from their files "
+                    f"({len(summary.failed)} failed).",
+                    "Rebuilt the store, the manifest file and the search index."]
         done = [f"Checked {found.documents} documents.",
                 *(f"Found: {p}." for p in found.problems),
                 f"Cleared {len(found.orphans)} paragraphs left by unfinished writes.",
@@ -102,6 +118,10 @@ def repair(settings: Settings | None = None) -> RepairReport:
     settings = settings or get_settings()
     with write_lock(settings, "repair"):
         library = Library(settings)
+        if unreadable := store_problems(library):
+            _forget_search_indexes(settings)
+            summary = _rebuild([], settings, None)
+            return RepairReport(Inspection(0, (), (), tuple(unreadable)), (summary,), (), True)
         found = inspect(library)
         writer = library.unrestricted()
         writer.delete_keys(found.orphans)
@@ -116,11 +136,16 @@ def repair(settings: Settings | None = None) -> RepairReport:
             elif document is not None:
                 dropped.append(document.source)
         writer.write_manifest_file()
-        for level in ACCESS_LEVELS:
-            shutil.rmtree(settings.data_dir / "lexical" / f"{settings.collection}.{level}",
-                          ignore_errors=True)
-        (settings.data_dir / "indexes.json").unlink(missing_ok=True)
+        _forget_search_indexes(settings)
         summaries = [ingest_holding_lock(paths, settings, library, None, force=True, access=level)
                      for level, paths in again.items()]
         Retriever(library).refresh(force=True)
         return RepairReport(found, tuple(summaries), tuple(dropped))
+
+
+def _forget_search_indexes(settings: Settings) -> None:
+    """Delete every access level's search index (derived: the next reader builds it)."""
+    for level in ACCESS_LEVELS:
+        shutil.rmtree(settings.data_dir / "lexical" / f"{settings.collection}.{level}",
+                      ignore_errors=True)
+    (settings.data_dir / "indexes.json").unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from assistant.documents import Document
 from assistant.errors import ExtractionError, ScrutineerError
-from assistant.health import clear_unfinished_writes
+from assistant.health import clear_unfinished_writes, refuse_unreadable
 from assistant.library import Library
 from assistant.library_writes import Vectors
 from assistant.settings import ACCESS_LEVELS, Settings, get_settings
@@ -258,8 +258,9 @@ def ingest(
     point. ``access`` overrides the access level the documents state."""
     settings = settings or get_settings()
     with write_lock(settings, "ingest"):
-        return ingest_holding_lock(paths, settings, library or Library(settings), progress,
-                                   force, access)
+        library = library or Library(settings)
+        refuse_unreadable(library)
+        return ingest_holding_lock(paths, settings, library, progress, force, access)
 
 
 def ingest_holding_lock(paths: Sequence[Path | str], settings: Settings, library: Library,

@@ -1,7 +1,8 @@
 """Ingest processes for the crash-safety and concurrency tests, run as real subprocesses:
 
     python -m tests.crash_targets ingest [--force] [--trace FILE] PATH...
-    python -m tests.crash_targets loop --stop FILE [--go FILE] [--flip DIR] [--trace FILE] PATH...
+    python -m tests.crash_targets loop --stop FILE [--go FILE] [--flip DIR] [--pause S]
+                                       [--trace FILE] PATH...
     python -m tests.crash_targets cli ingest PATH...     (the `scrutineer` CLI itself)
 
 Importing tests.conftest registers the tests' fake embedder here too (same name, same
@@ -89,7 +90,8 @@ def _ingest_once(paths: Sequence[str], settings: Settings, force: bool, trace: T
 
 def _loop(args: argparse.Namespace, settings: Settings, trace: TextIO) -> int:
     """Ingest again and again (forced) until the stop file appears; each round flips the
-    ``--flip`` folder to its other variant first. With ``--go``, the embedding model is loaded
+    ``--flip`` folder to its other variant first, and ``--pause`` seconds pass between rounds.
+    With ``--go``, the embedding model is loaded
     first and the rounds wait for that file. Exits non-zero on the first failure."""
     if args.go:
         from assistant.embedder import get_embedder
@@ -107,6 +109,7 @@ def _loop(args: argparse.Namespace, settings: Settings, trace: TextIO) -> int:
         code = _ingest_once(args.paths, settings, True, trace)
         if code:
             return code
+        time.sleep(args.pause)
     return 0
 
 
@@ -125,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stop", default="")
     parser.add_argument("--flip", default="")
     parser.add_argument("--go", default="")
+    parser.add_argument("--pause", type=float, default=0.0)  # seconds between rounds
     args = parser.parse_args(argv)
     settings = get_settings()
     with open(args.trace, "a", encoding="utf-8") as trace:

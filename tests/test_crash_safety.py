@@ -18,6 +18,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -30,17 +31,17 @@ from chromadb.errors import InternalError
 from assistant.answers import Filters
 from assistant.assistant import Assistant
 from assistant.documents import Document, Paragraph
-from assistant.errors import StoreUnavailableError
+from assistant.errors import LibraryBusyError, LibraryDamagedError, StoreUnavailableError
 from assistant.health import inspect
 from assistant.library import Library
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
 from bench.server import chroma_server
-from ingest import ingest, remove
+from ingest import ingest, remove, repair
 from ingest.chunk import document_id
 from ingest.parse import content_hash, parse_file
 from tests.conftest import SAMPLES
-from tests.crash_targets import VARIANT_SUFFIX
+from tests.crash_targets import VARIANT_SUFFIX, flip
 from tests.ingest_process import IngestProcess, save_figures
 
 KILL_RUNS = int(os.environ.get("SCRUTINEER_KILL_RUNS", "20"))
@@ -166,6 +167,19 @@ def check_whole(settings: Settings, corpus: Corpus, before: dict[str, str], old:
     return outcome, index_is_current(library)
 
 
+def repaired_if_unreadable(settings: Settings) -> bool:
+    """Whether the kill left the store failing every read (a kill while Chroma's embedded
+    store flushed its vector index); if so, opening it must say so naming `scrutineer repair`,
+    and the repair must ingest every document again (checked by the caller's checks)."""
+    library = reopened(settings)
+    if not library.unreadable():
+        return False
+    with pytest.raises(LibraryDamagedError, match=r"store cannot be read.*`scrutineer repair`"):
+        Assistant(settings, library)
+    assert repair(settings).rebuilt
+    return True
+
+
 def orphans(library: Library) -> int:
     """Paragraphs stored that no published (or just replaced) document version holds."""
     return len(inspect(library).orphans)
@@ -216,6 +230,7 @@ class Kill:
     finished_first: bool = False
     point: str = "none"
     outcome: Counter[str] = field(default_factory=Counter)  # documents old, new, absent
+    store_damaged: bool = False  # the kill left the embedded store unreadable: repaired
     orphans: int = 0  # paragraphs stored but not published that the kill left (new ones)
     stale_index: bool = False  # the saved search index did not hold the published paragraphs
     re_ingested: int = 0
@@ -267,6 +282,7 @@ def run(rig: Rig, kill: Kill) -> Kill:
         kill.processes_left = process.kill()
         kill.point = kill_point(process.lines())
     kill.seconds = round(time.monotonic() - process.started, 3)
+    kill.store_damaged = repaired_if_unreadable(settings)
     kill.outcome, current = check_whole(settings, corpus, before, old)
     kill.orphans = orphans(reopened(settings)) - orphaned
     kill.stale_index = not current
@@ -296,6 +312,7 @@ def kill_figures(measured: Kill, writing: float, kills: list[Kill]) -> dict[str,
         "documents_left": {k: left[k] for k in ("old", "new", "absent")},
         "runs_leaving_old_and_new": sum(bool(k.outcome["old"] and k.outcome["new"])
                                         for k in kills),
+        "runs_leaving_an_unreadable_store_repaired": sum(k.store_damaged for k in kills),
         "runs_leaving_orphaned_paragraphs": sum(bool(k.orphans) for k in kills),
         "paragraphs_cleared_by_reingests": sum(k.cleared for k in kills),
         "runs_whose_orphans_reingest_left": sum(bool(k.orphans_after) for k in kills),
@@ -336,7 +353,8 @@ def test_sigkill_at_random_points_leaves_whole_documents_and_reingest_finishes(
           f"{figures['runs_whose_orphans_reingest_left']} left); stale "
           f"search index in {figures['runs_with_a_stale_search_index']} runs "
           f"({figures['runs_with_a_stale_search_index_after_reingest']} after re-ingest); "
-          f"every run recovered")
+          f"{figures['runs_leaving_an_unreadable_store_repaired']} left the store unreadable "
+          f"and were repaired; every run recovered")
 
 
 def test_a_kill_just_after_a_document_is_published_leaves_it_searchable(
@@ -382,16 +400,110 @@ def test_a_second_ingest_is_refused_while_one_runs_and_runs_once_that_one_is_kil
     save_figures("crash_safety", {"lock": {"refused_with": second.stderr.strip()}})
 
 
-@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
+class ThreadWriter:
+    """The loop of ``crash_targets loop --flip`` in a thread of this process, as the app's
+    Library page ingests uploads while its chat answers."""
+
+    def __init__(self, corpus: Corpus, settings: Settings) -> None:
+        self.rounds, self.error = 0, ""
+        self._stop, self._started = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(corpus, settings))
+        self._thread.start()
+
+    def _loop(self, corpus: Corpus, settings: Settings) -> None:
+        try:
+            while not self._stop.is_set():
+                self.rounds += 1
+                flip(corpus.folder, self.rounds)
+                self._started.set()
+                assert ingest([corpus.folder], settings, force=True).exit_code == 0
+        except Exception as exc:  # reported by stop()
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._started.set()
+
+    def wait_for_writes(self) -> None:
+        assert self._started.wait(60)
+
+    def stop(self) -> str:
+        self._stop.set()
+        self._thread.join(300)
+        return self.error
+
+
+class ProcessWriter:
+    """``crash_targets loop --flip``: another process replacing every document, round after
+    round (``pause`` seconds between rounds)."""
+
+    def __init__(self, corpus: Corpus, tmp_path: Path, pause: float) -> None:
+        self._stop = tmp_path / "stop"
+        self.process = IngestProcess(
+            ["loop", "--stop", str(self._stop), "--flip", str(corpus.folder), "--pause",
+             str(pause), str(corpus.folder)], tmp_path / "writer.trace",
+            {"SCRUTINEER_TEST_WRITE_DELAY": "0.005"})
+
+    @property
+    def rounds(self) -> int:
+        return sum(line.startswith("round") for line in self.process.lines())
+
+    def wait_for_writes(self) -> None:
+        self.process.wait_for("> upsert")
+
+    def stop(self) -> str:
+        self._stop.touch()
+        status = self.process.wait()
+        return "" if status == 0 else self.process.output()
+
+
+@dataclass
+class Reads:
+    """What the readers did and saw."""
+
+    paragraph_reads: int = 0
+    searches: int = 0
+    passages_checked: int = 0
+    refused: int = 0  # calls refused while another process wrote the embedded store
+    refusal: str = ""
+    failed: list[str] = field(default_factory=list)  # search-index rebuilds that failed
+
+
+@pytest.fixture(params=["embedded-thread", "embedded-process",
+                        pytest.param("server", marks=pytest.mark.server)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             ) -> Iterator[str]:
-    """The store readers and the writer share: embedded in the data directory, or a server."""
-    if request.param == "embedded":
-        yield "embedded"
+    """Where the writer runs and the store it shares with the readers: a thread of this
+    process or another process on the embedded store, or another process on a server."""
+    if request.param.startswith("embedded"):
+        yield request.param
         return
     with chroma_server(tmp_path / "server", tmp_path / "chroma.log") as url:
         monkeypatch.setenv("SCRUTINEER_CHROMA_URL", url)
         yield "server"
+
+
+def read_once(library: Library, retriever: Retriever, vector: list[float],
+              wholes: dict[str, set[tuple[str, ...]]], seen: dict[str, set[str]],
+              reads: Reads) -> None:
+    """Read every document and search once, checking that each is one whole version."""
+    for doc_id, texts in wholes.items():
+        paragraphs = library.paragraphs(doc_id)
+        versions_read = {p.version for p in paragraphs}
+        assert len(versions_read) == 1, f"{doc_id}: versions {versions_read}"
+        assert tuple(p.text for p in paragraphs) in texts, doc_id
+        seen[doc_id] |= versions_read
+        reads.paragraph_reads += 1
+    try:
+        retriever.refresh(force=True)
+    except (InternalError, StoreUnavailableError) as exc:
+        reads.failed.append(f"{type(exc).__name__}: {exc}")
+    found = retriever.retrieve(QUESTION, vector, Filters(), k=20)
+    reads.searches += 1
+    reads.passages_checked += len(found)
+    for doc_id in {p.document.doc_id for p in found}:
+        mine = [p for p in found if p.document.doc_id == doc_id]
+        assert {p.paragraph.version for p in mine} == {mine[0].document.version}
+        assert any(all(w[p.paragraph.ordinal] == p.paragraph.text for p in mine)
+                   for w in wholes[doc_id]), doc_id
 
 
 def test_readers_during_replacements_see_one_whole_version(
@@ -399,53 +511,39 @@ def test_readers_during_replacements_see_one_whole_version(
     corpus.fresh.unlink()
     settings = get_settings(parse_workers=0)
     assert ingest([corpus.folder], settings).exit_code == 0
-    names = {document_id(p): p.name for p in corpus.files()}
-    wholes = {d: set(corpus.texts[n].values()) for d, n in names.items()}
+    wholes = {document_id(p): set(corpus.texts[p.name].values()) for p in corpus.files()}
     library = Library(settings)
     retriever = Retriever(library)
     vector = library.embedder.embed_one(QUESTION)
-    stop = tmp_path / "stop"
-    writer = IngestProcess(["loop", "--stop", str(stop), "--flip", str(corpus.folder),
-                            str(corpus.folder)], tmp_path / "writer.trace",
-                           {"SCRUTINEER_TEST_WRITE_DELAY": "0.005"})
-    seen: dict[str, set[str]] = {d: set() for d in names}
-    reads = searches = passages = 0
-    failed: list[str] = []
+    seen: dict[str, set[str]] = {d: set() for d in wholes}
+    reads = Reads()
+    writer = ThreadWriter(corpus, settings) if backend == "embedded-thread" else \
+        ProcessWriter(corpus, tmp_path, 0.3 if backend == "embedded-process" else 0.0)
     try:
-        writer.wait_for("> upsert")
+        writer.wait_for_writes()
         deadline = time.monotonic() + READ_SECONDS
         while time.monotonic() < deadline:
-            for doc_id in names:
-                paragraphs = library.paragraphs(doc_id)
-                versions_read = {p.version for p in paragraphs}
-                assert len(versions_read) == 1, f"{names[doc_id]}: versions {versions_read}"
-                assert tuple(p.text for p in paragraphs) in wholes[doc_id], names[doc_id]
-                seen[doc_id] |= versions_read
-                reads += 1
             try:
-                retriever.refresh(force=True)
-            except (InternalError, StoreUnavailableError) as exc:
-                failed.append(f"{type(exc).__name__}: {exc}")
-            found = retriever.retrieve(QUESTION, vector, Filters(), k=20)
-            searches += 1
-            passages += len(found)
-            for doc_id in {p.document.doc_id for p in found}:
-                mine = [p for p in found if p.document.doc_id == doc_id]
-                assert {p.paragraph.version for p in mine} == {mine[0].document.version}
-                assert any(all(w[p.paragraph.ordinal] == p.paragraph.text for p in mine)
-                           for w in wholes[doc_id]), names[doc_id]
+                read_once(library, retriever, vector, wholes, seen, reads)
+            except LibraryBusyError as exc:  # only another process on the embedded store
+                reads.refused += 1
+                reads.refusal = str(exc)
+                time.sleep(0.01)
     finally:
-        stop.touch()
-        status = writer.wait()
-    assert status == 0, writer.output()
-    rounds = sum(line.startswith("round") for line in writer.lines())
+        error = writer.stop()
+    assert not error, error
     assert min(len(v) for v in seen.values()) > 1  # every document was replaced under reads
-    figures = {"seconds": READ_SECONDS, "writer_rounds": rounds, "paragraph_reads": reads,
-               "searches": searches, "passages_checked": passages,
-               "versions_read_per_document": sorted(len(v) for v in seen.values()),
-               "index_rebuilds_failed": len(failed), "first_failure": failed[:1]}
+    figures = {"seconds": READ_SECONDS, "writer_rounds": writer.rounds, **asdict(reads),
+               "versions_read_per_document": sorted(len(v) for v in seen.values())}
     save_figures("crash_safety", {f"readers_{backend}": figures})
-    print(f"\nreaders ({backend}): {reads} paragraph reads and {searches} searches during "
-          f"{rounds} forced re-ingests, every one a whole version; {len(failed)} of "
-          f"{searches} search index rebuilds failed")
-    assert not failed, f"{len(failed)} of {searches} rebuilds failed: {failed[0]}"
+    print(f"\nreaders ({backend}): {reads.paragraph_reads} paragraph reads and "
+          f"{reads.searches} searches during {writer.rounds} forced re-ingests, every one a "
+          f"whole version; {reads.refused} calls refused while the writer wrote; "
+          f"{len(reads.failed)} of {reads.searches} search index rebuilds failed")
+    assert not reads.failed, f"{len(reads.failed)} rebuilds failed: {reads.failed[0]}"
+    if backend == "embedded-process":
+        assert reads.refused and reads.refusal.startswith(
+            f"The library at {settings.data_dir} is being written by ingest (pid ")
+        assert "serve the store with `chroma run` and set SCRUTINEER_CHROMA_URL" in reads.refusal
+    else:
+        assert not reads.refused, reads.refusal

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -101,6 +102,39 @@ def test_the_next_ingest_clears_unfinished_writes_even_with_nothing_to_do(
     assert inspect(library).healthy
     assert library.paragraph_count() == sum(d.paragraph_count for d in library.documents())
     assert ingest([tmp_path]).cleared == 0
+
+
+def damage_vector_index(data_dir: Path) -> None:
+    """Garble the paragraphs' vector index on disk, as a kill during the embedded store's
+    flush can, so that every read of the store fails; this process then opens it afresh."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    store = data_dir / "chroma"
+    with sqlite3.connect(store / "chroma.sqlite3") as db:
+        [(segment,)] = db.execute(
+            "select s.id from segments s join collections c on s.collection = c.id "
+            "where c.name = 'scrutineer-paragraphs' and s.scope = 'VECTOR'").fetchall()
+    (store / segment).mkdir(exist_ok=True)
+    (store / segment / "index_metadata.pickle").write_bytes(b"\x80\x04garbled" * 40)
+    SharedSystemClient.clear_system_cache()
+
+
+def test_an_unreadable_store_is_detected_and_repair_ingests_every_document_again(
+        library: Library, data_dir: Path, tmp_path: Path) -> None:
+    before = answers(data_dir)
+    damage_vector_index(data_dir)
+    advice = "Run `scrutineer repair`: it ingests every document again from its file."
+    with pytest.raises(LibraryDamagedError, match="its store cannot be read") as error:
+        Assistant(get_settings())
+    assert str(error.value).endswith(advice)
+    refused = CliRunner().invoke(main, ["ingest", str(tmp_path)])
+    assert refused.exit_code == 1 and advice in refused.output
+    assert answers(data_dir).count(advice) == 1
+    report = repaired(data_dir)
+    assert "Found: its store cannot be read (" in report
+    assert "Ingested 3 documents again from their files (0 failed)." in report
+    assert answers(data_dir) == before
+    assert inspect(Library(get_settings())).healthy
 
 
 def test_a_document_missing_paragraphs_is_re_ingested(library: Library, data_dir: Path
