@@ -117,3 +117,10 @@ def test_markdown_in_document_text_is_shown_literally() -> None:
     escaped = plain(hostile)
     assert "![" not in escaped and "](" not in escaped and "**" not in escaped
     assert shown(escaped) == hostile
+
+
+def test_markdown_in_a_question_is_shown_literally(app: AppTest) -> None:
+    question = "How many ASB case reviews were held in **Riverton** ![x](https://evil.example/t.png)?"
+    ask(app, question)
+    echoed = [m.value for m in app.markdown if shown(m.value) == question]
+    assert echoed and "![x](" not in echoed[0] and "**" not in echoed[0]

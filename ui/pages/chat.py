@@ -11,7 +11,7 @@ from assistant.answers import Filters
 from assistant.errors import QuestionError
 from assistant.questions import checked_question
 from assistant.settings import get_settings
-from ui.answer_view import briefing_note, show_answer
+from ui.answer_view import briefing_note, plain, show_answer
 from ui.resources import current_assistant, guarded, session
 
 assistant = current_assistant()
@@ -69,7 +69,7 @@ def save_feedback(index: int) -> None:
 
 for index, turn in enumerate(turns):
     with st.chat_message("user"):
-        st.markdown(turn["answer"].question)
+        st.markdown(plain(turn["answer"].question))
     with st.chat_message("assistant"):
         show_answer(turn["answer"], assistant, index)
         if turn.get("feedback_saved"):
@@ -91,7 +91,7 @@ if prompt := st.chat_input("Ask about the reports, e.g. What did the partnership
             {"role": "user", "content": t["answer"].rewritten_question or t["answer"].question},
             {"role": "assistant", "content": t["answer"].text})]
         with st.chat_message("user"):
-            st.markdown(question)
+            st.markdown(plain(question))
         with st.chat_message("assistant"), st.spinner("Searching the library…"):
             answer = guarded(lambda: assistant.ask(question, history, filters, mode=mode,
                                                    precedent=precedent, max_sources=sources))
