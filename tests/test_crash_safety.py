@@ -379,7 +379,7 @@ def test_a_kill_just_after_a_document_is_published_leaves_it_searchable(
     assert index_is_current(library)
 
 
-def test_a_second_ingest_is_refused_while_one_runs_and_runs_once_that_one_is_killed(
+def test_a_second_ingest_and_other_processes_questions_are_refused_while_one_runs(
         tmp_path: Path) -> None:
     folder = tmp_path / "samples"
     shutil.copytree(SAMPLES, folder)
@@ -391,6 +391,11 @@ def test_a_second_ingest_is_refused_while_one_runs_and_runs_once_that_one_is_kil
     assert second.returncode == 1, second.stdout + second.stderr
     assert f"is being written by ingest (pid {first.pid}, started " in second.stderr
     assert "Wait for it to finish, then run the ingest again." in second.stderr
+    asker = IngestProcess(["cli", "ask", QUESTION], tmp_path / "asker.trace")
+    assert asker.wait() == 1, asker.output()  # the embedded store is the writer's meanwhile
+    assert f"is being written by ingest (pid {first.pid}, started " in asker.output()
+    assert "Ask again when it has finished; to answer during ingests, serve the store with " \
+           "`chroma run` and set SCRUTINEER_CHROMA_URL." in asker.output()
     assert first.process.poll() is None
     first.kill()
     third = IngestProcess(["cli", "ingest", str(folder)], tmp_path / "third.trace")
