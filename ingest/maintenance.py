@@ -100,10 +100,14 @@ class RepairReport:
         found = self.found
         if self.rebuilt:
             summary = self.reingested[0]
-            return [*(f"Found: {p}." for p in found.problems),
-                    f"Ingested {summary.counts['added']} documents again from their files "
-                    f"({len(summary.failed)} failed).",
-                    "Rebuilt the store, the manifest file and the search index."]
+            lines = [*(f"Found: {p}." for p in found.problems),
+                     f"Ingested {summary.counts['added']} documents again from their files "
+                     f"({len(summary.failed)} failed).",
+                     "Rebuilt the store, the manifest file and the search index."]
+            if not summary.results:  # not even the list of documents could be read
+                lines.append("No documents could be listed: run `scrutineer ingest --rebuild "
+                             "FOLDER…` naming the folders of the reports.")
+            return lines
         done = [f"Checked {found.documents} documents.",
                 *(f"Found: {p}." for p in found.problems),
                 f"Cleared {len(found.orphans)} paragraphs left by unfinished writes.",
