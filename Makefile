@@ -46,7 +46,7 @@ bench: install
 stress: install
 	SCRUTINEER_FUZZ_CASES=5000 SCRUTINEER_KILL_RUNS=100 SCRUTINEER_LOAD_SECONDS=120 \
 		$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_crash_safety.py \
-		tests/test_concurrency.py
+		tests/test_concurrent_access.py tests/test_concurrency.py
 
 lint: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench

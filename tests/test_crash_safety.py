@@ -3,9 +3,9 @@ points of a run that replaces documents (and adds one) leaves a library that ope
 document is one whole version (all its paragraphs, its record, its search-index entries) or
 absent, and which one more ingest brings to exactly what a clean ingest of the final files
 gives. Half the kills fall anywhere in the run (uniform over a measured run's length), half in
-its writes (uniform over the measured span from its first store write to its last). Also: a
-second writer is refused with a clear message, and readers in this process never see a mixture
-of versions while another process replaces documents.
+its writes (uniform over the measured span from its first store write to its last). A kill
+just after a document is published leaves it searchable. (Concurrent writers and readers:
+tests/test_concurrent_access.py.)
 
 Figures go to tests/output/crash_safety.json. ``SCRUTINEER_KILL_RUNS`` sets the number of kills
 (20; `make stress` 100), ``SCRUTINEER_KILL_SEED`` their seed."""
@@ -15,117 +15,29 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pytest
-from chromadb.errors import InternalError
 
 from assistant.answers import Filters
 from assistant.assistant import Assistant
 from assistant.documents import Document, Paragraph
-from assistant.errors import LibraryBusyError, LibraryDamagedError, StoreUnavailableError
+from assistant.errors import LibraryDamagedError
 from assistant.health import inspect
 from assistant.library import Library
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
-from bench.server import chroma_server
 from ingest import ingest, remove, repair
 from ingest.chunk import document_id
-from ingest.parse import content_hash, parse_file
-from tests.conftest import SAMPLES
-from tests.crash_targets import VARIANT_SUFFIX, flip
+from tests.crash_corpus import QUESTION, Corpus, reopened, report
 from tests.ingest_process import IngestProcess, save_figures
 
 KILL_RUNS = int(os.environ.get("SCRUTINEER_KILL_RUNS", "20"))
 KILL_SEED = int(os.environ.get("SCRUTINEER_KILL_SEED", "1729"))
-READ_SECONDS = float(os.environ.get("SCRUTINEER_LOAD_SECONDS", "30")) / 4
 WRITE_DELAY = {"SCRUTINEER_TEST_WRITE_DELAY": "0.01"}  # widens the windows between writes
-WORDS = ("knife", "crime", "patrols", "housing", "youth", "refuge", "funding", "schools",
-         "drugs", "reoffending", "county", "lines", "victims", "outreach", "cameras")
-QUESTION = "What did the board note about knife crime patrols in schools?"
-
-
-def report(number: int, variant: str, sections: int) -> str:
-    """A Markdown report whose numbered paragraphs differ between variants "a" and "b"."""
-    rng = random.Random(f"{number}{variant}")
-    lines = [f"# Safer Town {number} Partnership: {variant.upper()} review", "",
-             f"Report to: Safer Town {number} Board", "", f"Date: {number + 3} March 2024", ""]
-    for section in range(1, sections + 1):
-        lines += [f"## {section}. Section {section} ({variant})", ""]
-        for item in range(1, 5):
-            words = " ".join(rng.choice(WORDS) for _ in range(30))
-            lines += [f"{section}.{item} In version {variant} the board noted {words}.", ""]
-    return "\n".join(lines)
-
-
-@dataclass
-class Corpus:
-    """A folder of sample PDFs and Markdown reports in two variants (copied in by ``use``),
-    plus ``fresh.md``, a document new to the library in every kill run."""
-
-    folder: Path
-    texts: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
-    hashes: dict[str, dict[str, str]] = field(default_factory=dict)
-    variant: str = "a"
-
-    @classmethod
-    def make(cls, root: Path, reports: int = 5) -> Corpus:
-        corpus = cls(root / "library")
-        corpus.folder.mkdir(parents=True)
-        for variant in "ab":
-            folder = corpus.variants / variant
-            folder.mkdir(parents=True)
-            for number in range(reports):
-                (folder / f"report-{number}.md").write_text(
-                    report(number, variant, 2 + number % 3 * 2 + (variant == "b")))
-        for pdf in SAMPLES.glob("*.pdf"):
-            shutil.copy(pdf, corpus.folder)
-        corpus.fresh.write_text(report(99, "a", 3))
-        for variant in "ab":
-            corpus.use(variant)
-            for path in corpus.files():
-                corpus.texts.setdefault(path.name, {})[variant] = tuple(
-                    p.text for p in parse_file(path).paragraphs)
-                corpus.hashes.setdefault(path.name, {})[variant] = content_hash(path)
-        corpus.use("a")
-        return corpus
-
-    @property
-    def variants(self) -> Path:
-        return self.folder.with_name(self.folder.name + VARIANT_SUFFIX)
-
-    @property
-    def fresh(self) -> Path:
-        return self.folder / "fresh.md"
-
-    def use(self, variant: str) -> None:
-        for path in (self.variants / variant).iterdir():
-            shutil.copyfile(path, self.folder / path.name)
-        self.variant = variant
-
-    def files(self) -> list[Path]:
-        return sorted(self.folder.iterdir())
-
-    def names(self) -> dict[str, str]:
-        """Document id -> file name, for every file that may be in the library."""
-        return {document_id(p): p.name for p in [*self.files(), self.fresh]}
-
-
-def reopened(settings: Settings) -> Library:
-    """The library as a new process opens it: Chroma's in-process cache of open stores is
-    dropped first (an embedded store opened before another process wrote is stale)."""
-    from chromadb.api.client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
-    return Library(settings)
 
 
 def index_keys(retriever: Retriever) -> list[str]:
@@ -377,178 +289,3 @@ def test_a_kill_just_after_a_document_is_published_leaves_it_searchable(
                                Filters(documents=(doc_id,)), k=5)
     assert found, "the published version of report-0.md is not found by search"
     assert index_is_current(library)
-
-
-def test_a_second_ingest_and_other_processes_questions_are_refused_while_one_runs(
-        tmp_path: Path) -> None:
-    folder = tmp_path / "samples"
-    shutil.copytree(SAMPLES, folder)
-    first = IngestProcess(["ingest", str(folder)], tmp_path / "first.trace",
-                          {"SCRUTINEER_TEST_WRITE_DELAY": "600"})  # it holds the lock, waiting
-    first.wait_for("files")
-    second = subprocess.run([str(Path(sys.executable).parent / "scrutineer"), "ingest",
-                             str(folder)], capture_output=True, text=True, timeout=120)
-    assert second.returncode == 1, second.stdout + second.stderr
-    assert f"is being written by ingest (pid {first.pid}, started " in second.stderr
-    assert "Wait for it to finish, then run the ingest again." in second.stderr
-    asker = IngestProcess(["cli", "ask", QUESTION], tmp_path / "asker.trace")
-    assert asker.wait() == 1, asker.output()  # the embedded store is the writer's meanwhile
-    assert f"is being written by ingest (pid {first.pid}, started " in asker.output()
-    assert "Ask again when it has finished; to answer during ingests, serve the store with " \
-           "`chroma run` and set SCRUTINEER_CHROMA_URL." in asker.output()
-    assert first.process.poll() is None
-    first.kill()
-    third = IngestProcess(["cli", "ingest", str(folder)], tmp_path / "third.trace")
-    assert third.wait() == 0, third.output()
-    assert "3 added" in third.output()
-    assert len(reopened(get_settings()).documents()) == 3
-    save_figures("crash_safety", {"lock": {"refused_with": second.stderr.strip()}})
-
-
-class ThreadWriter:
-    """The loop of ``crash_targets loop --flip`` in a thread of this process, as the app's
-    Library page ingests uploads while its chat answers."""
-
-    def __init__(self, corpus: Corpus, settings: Settings) -> None:
-        self.rounds, self.error = 0, ""
-        self._stop, self._started = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._loop, args=(corpus, settings))
-        self._thread.start()
-
-    def _loop(self, corpus: Corpus, settings: Settings) -> None:
-        try:
-            while not self._stop.is_set():
-                self.rounds += 1
-                flip(corpus.folder, self.rounds)
-                self._started.set()
-                assert ingest([corpus.folder], settings, force=True).exit_code == 0
-        except Exception as exc:  # reported by stop()
-            self.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            self._started.set()
-
-    def wait_for_writes(self) -> None:
-        assert self._started.wait(60)
-
-    def stop(self) -> str:
-        self._stop.set()
-        self._thread.join(300)
-        return self.error
-
-
-class ProcessWriter:
-    """``crash_targets loop --flip``: another process replacing every document, round after
-    round (``pause`` seconds between rounds)."""
-
-    def __init__(self, corpus: Corpus, tmp_path: Path, pause: float) -> None:
-        self._stop = tmp_path / "stop"
-        self.process = IngestProcess(
-            ["loop", "--stop", str(self._stop), "--flip", str(corpus.folder), "--pause",
-             str(pause), str(corpus.folder)], tmp_path / "writer.trace",
-            {"SCRUTINEER_TEST_WRITE_DELAY": "0.005"})
-
-    @property
-    def rounds(self) -> int:
-        return sum(line.startswith("round") for line in self.process.lines())
-
-    def wait_for_writes(self) -> None:
-        self.process.wait_for("> upsert")
-
-    def stop(self) -> str:
-        self._stop.touch()
-        status = self.process.wait()
-        return "" if status == 0 else self.process.output()
-
-
-@dataclass
-class Reads:
-    """What the readers did and saw."""
-
-    paragraph_reads: int = 0
-    searches: int = 0
-    passages_checked: int = 0
-    refused: int = 0  # calls refused while another process wrote the embedded store
-    refusal: str = ""
-    failed: list[str] = field(default_factory=list)  # search-index rebuilds that failed
-
-
-@pytest.fixture(params=["embedded-thread", "embedded-process",
-                        pytest.param("server", marks=pytest.mark.server)])
-def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-            ) -> Iterator[str]:
-    """Where the writer runs and the store it shares with the readers: a thread of this
-    process or another process on the embedded store, or another process on a server."""
-    if request.param.startswith("embedded"):
-        yield request.param
-        return
-    with chroma_server(tmp_path / "server", tmp_path / "chroma.log") as url:
-        monkeypatch.setenv("SCRUTINEER_CHROMA_URL", url)
-        yield "server"
-
-
-def read_once(library: Library, retriever: Retriever, vector: list[float],
-              wholes: dict[str, set[tuple[str, ...]]], seen: dict[str, set[str]],
-              reads: Reads) -> None:
-    """Read every document and search once, checking that each is one whole version."""
-    for doc_id, texts in wholes.items():
-        paragraphs = library.paragraphs(doc_id)
-        versions_read = {p.version for p in paragraphs}
-        assert len(versions_read) == 1, f"{doc_id}: versions {versions_read}"
-        assert tuple(p.text for p in paragraphs) in texts, doc_id
-        seen[doc_id] |= versions_read
-        reads.paragraph_reads += 1
-    try:
-        retriever.refresh(force=True)
-    except (InternalError, StoreUnavailableError) as exc:
-        reads.failed.append(f"{type(exc).__name__}: {exc}")
-    found = retriever.retrieve(QUESTION, vector, Filters(), k=20)
-    reads.searches += 1
-    reads.passages_checked += len(found)
-    for doc_id in {p.document.doc_id for p in found}:
-        mine = [p for p in found if p.document.doc_id == doc_id]
-        assert {p.paragraph.version for p in mine} == {mine[0].document.version}
-        assert any(all(w[p.paragraph.ordinal] == p.paragraph.text for p in mine)
-                   for w in wholes[doc_id]), doc_id
-
-
-def test_readers_during_replacements_see_one_whole_version(
-        backend: str, corpus: Corpus, tmp_path: Path) -> None:
-    corpus.fresh.unlink()
-    settings = get_settings(parse_workers=0)
-    assert ingest([corpus.folder], settings).exit_code == 0
-    wholes = {document_id(p): set(corpus.texts[p.name].values()) for p in corpus.files()}
-    library = Library(settings)
-    retriever = Retriever(library)
-    vector = library.embedder.embed_one(QUESTION)
-    seen: dict[str, set[str]] = {d: set() for d in wholes}
-    reads = Reads()
-    writer = ThreadWriter(corpus, settings) if backend == "embedded-thread" else \
-        ProcessWriter(corpus, tmp_path, 0.3 if backend == "embedded-process" else 0.0)
-    try:
-        writer.wait_for_writes()
-        deadline = time.monotonic() + READ_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                read_once(library, retriever, vector, wholes, seen, reads)
-            except LibraryBusyError as exc:  # only another process on the embedded store
-                reads.refused += 1
-                reads.refusal = str(exc)
-                time.sleep(0.01)
-    finally:
-        error = writer.stop()
-    assert not error, error
-    assert min(len(v) for v in seen.values()) > 1  # every document was replaced under reads
-    figures = {"seconds": READ_SECONDS, "writer_rounds": writer.rounds, **asdict(reads),
-               "versions_read_per_document": sorted(len(v) for v in seen.values())}
-    save_figures("crash_safety", {f"readers_{backend}": figures})
-    print(f"\nreaders ({backend}): {reads.paragraph_reads} paragraph reads and "
-          f"{reads.searches} searches during {writer.rounds} forced re-ingests, every one a "
-          f"whole version; {reads.refused} calls refused while the writer wrote; "
-          f"{len(reads.failed)} of {reads.searches} search index rebuilds failed")
-    assert not reads.failed, f"{len(reads.failed)} rebuilds failed: {reads.failed[0]}"
-    if backend == "embedded-process":
-        assert reads.refused and reads.refusal.startswith(
-            f"The library at {settings.data_dir} is being written by ingest (pid ")
-        assert "serve the store with `chroma run` and set SCRUTINEER_CHROMA_URL" in reads.refusal
-    else:
-        assert not reads.refused, reads.refusal
