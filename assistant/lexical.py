@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.documents import split_key
+
 log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"[a-z0-9£]+(?:[/.\-'’][a-z0-9]+)*")
@@ -130,8 +132,7 @@ class LexicalIndex:
         doc_codes: dict[str, int] = {}
         doc_of = np.fromiter((doc_codes.setdefault(pid.split("#", 1)[0], len(doc_codes))
                               for pid in ids), dtype=np.int32, count=len(ids))
-        versions = {key.split("#", 1)[0]: key.rpartition("|")[2] if "|" in key else ""
-                    for key in ids}
+        versions = {doc_id: version for doc_id, _, version in map(split_key, ids)}
         with self._lock:
             self._model, self._ids, self.signature = model, ids, signature
             self._versions = versions

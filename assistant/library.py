@@ -59,8 +59,6 @@ class Library(LibraryWrites):
             return client.get_or_create_collection(
                 name, embedding_function=None, configuration={"hnsw": HNSW}
             )
-        except ScrutineerError:  # the store is busy, not broken
-            raise
         except Exception as exc:
             raise StoreUnavailableError(f"Cannot open collection {name!r}: {exc}") from exc
 
@@ -279,9 +277,9 @@ class Library(LibraryWrites):
                                                                              np.float32)
 
     def _read(self, call: Callable[[], Any], tries: int = 3) -> Any:
-        """A store read, tried again when it fails under concurrent writes: a server can fail
-        a read while another client deletes; an embedded store opened before another process
-        wrote to it fails until it is opened again."""
+        """A store read, tried again when it fails under concurrent writes (a server can fail
+        a read while another client deletes; on an embedded store the guard keeps writers
+        of other processes out and reopens the store after them)."""
         for attempt in range(tries):
             try:
                 return call()
@@ -294,7 +292,5 @@ class Library(LibraryWrites):
                         f"if it persists, run `scrutineer repair`.") from exc
                 log.info("store read failed (%s); trying again", exc)
                 time.sleep(0.05 * (attempt + 1))
-                if not self.settings.chroma_url:
-                    self._store.reopen()
         raise AssertionError("unreachable")  # pragma: no cover
 
