@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from assistant.documents import Document, DocumentMeta, Paragraph, split_key
+from assistant.exemption import carried_level
 from assistant.settings import ACCESS_LEVELS
 
 HEADING_SEPARATOR = " > "
@@ -22,6 +23,12 @@ def date_number(iso: str) -> int:
 def access_rank(access: str) -> int:
     """0 public, 1 exempt, 2 confidential; an unknown level counts as the most restricted."""
     return ACCESS_LEVELS.index(access) if access in ACCESS_LEVELS else len(ACCESS_LEVELS) - 1
+
+
+def carried_rank(text: str) -> int:
+    """The rank of what a paragraph or title itself states ("EXEMPT INFORMATION", "Part II"):
+    it is never shown below that level, whatever its document is recorded as."""
+    return access_rank(carried_level(text))
 
 
 def _meta_fields(meta: DocumentMeta) -> dict[str, Any]:
@@ -49,7 +56,7 @@ def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, An
         "heading_path": HEADING_SEPARATOR.join(paragraph.heading_path),
         "part_title": paragraph.part_title,
         "kind": paragraph.kind,
-        "access_rank": access_rank(document.meta.access),
+        "access_rank": max(access_rank(document.meta.access), carried_rank(paragraph.text)),
         "version": paragraph.version,
     }
 
@@ -92,6 +99,7 @@ def document_metadata(document: Document) -> dict[str, Any]:
         "previous_version": document.previous_version,
         "previous_count": document.previous_count,
         **_meta_fields(document.meta),
+        "access_rank": max(access_rank(document.meta.access), carried_rank(document.title)),
     }
 
 

@@ -10,7 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chroma_adapter import access_rank, document_from_chroma, paragraph_from_chroma
+from assistant.chroma_adapter import (
+    access_rank,
+    carried_rank,
+    document_from_chroma,
+    paragraph_from_chroma,
+)
 from assistant.documents import Document, Paragraph, Passage, split_key
 from assistant.embedder import Embedder, get_embedder
 from assistant.errors import LibraryMismatchError, ScrutineerError, StoreUnavailableError
@@ -115,9 +120,17 @@ class Library(LibraryWrites):
         copy.access, copy._clearance = ACCESS_LEVELS[-1], len(ACCESS_LEVELS) - 1
         return copy
 
-    def _visible(self, meta: dict) -> bool:
+    def _visible(self, meta: dict, text: str | None = None) -> bool:
+        """Whether a record may be shown at this access level: its recorded rank, and what its
+        title (documents) or ``text`` (paragraphs) itself states, checked again at every read
+        (a second line of defence, also for libraries written before the rank covered it)."""
         rank = meta.get("access_rank", 1 if meta.get("exempt") else 0)
-        return int(rank) <= self._clearance
+        if int(rank) > self._clearance:
+            return False
+        if self._clearance == len(ACCESS_LEVELS) - 1:
+            return True
+        own = text if text is not None else str(meta.get("title", ""))
+        return carried_rank(own) <= self._clearance
 
     def _published(self) -> dict[str, str]:
         """The version of every visible document."""
@@ -158,13 +171,13 @@ class Library(LibraryWrites):
                 return []
             found = self._paragraphs.get(where={"doc_id": doc_id},
                                          include=["documents", "metadatas"])
-            paragraphs = sorted((paragraph_from_chroma(k, t, m) for k, t, m in zip(
-                found["ids"], found["documents"], found["metadatas"], strict=True)
-                if self._visible(m) and m.get("version", "") == document.version),
-                key=lambda p: p.ordinal)
-            if len(paragraphs) == document.paragraph_count:
+            rows = [(k, t, m) for k, t, m in zip(found["ids"], found["documents"],
+                                                 found["metadatas"], strict=True)
+                    if m.get("version", "") == document.version]
+            if len(rows) == document.paragraph_count:
                 break
-        return paragraphs
+        return sorted((paragraph_from_chroma(k, t, m) for k, t, m in rows
+                       if self._visible(m, t)), key=lambda p: p.ordinal)
 
     def signature(self) -> str:
         """Changes whenever any document is added, replaced or removed, in any process: a
@@ -193,7 +206,7 @@ class Library(LibraryWrites):
         found = self._paragraphs.get(ids=list(keys), include=["documents", "metadatas"])
         by_key = {k: paragraph_from_chroma(k, t, m) for k, t, m in zip(
             found["ids"], found["documents"], found["metadatas"], strict=True)
-            if self._visible(m)}
+            if self._visible(m, t)}
         return [by_key[k] for k in keys if k in by_key]
 
     def around(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
@@ -205,7 +218,7 @@ class Library(LibraryWrites):
             include=["documents", "metadatas"])
         near = [paragraph_from_chroma(k, t, m) for k, t, m in zip(
             found["ids"], found["documents"], found["metadatas"], strict=True)
-            if self._visible(m) and m.get("version", "") == paragraph.version]
+            if self._visible(m, t) and m.get("version", "") == paragraph.version]
         return sorted(near, key=lambda p: p.ordinal)
 
     def nearest(self, vector: list[float], k: int) -> list[tuple[Paragraph, float]]:
@@ -265,7 +278,8 @@ class Library(LibraryWrites):
                 include=["documents", "metadatas"], limit=batch, offset=o))
             keep = [(k, t, m) for k, t, m in zip(found["ids"], found["documents"],
                                                  found["metadatas"], strict=True)
-                    if wanted.get(str(m["doc_id"])) == m.get("version", "") and self._visible(m)]
+                    if wanted.get(str(m["doc_id"])) == m.get("version", "")
+                    and self._visible(m, t)]
             if not keep:
                 continue
             got = self._read(lambda keep=keep: self._paragraphs.get(

@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.documents import Paragraph
 from ingest.structure import Unit
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"  # 4: access read from the opening pages whatever the layout
 SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'‘“•\d])")
 
 

@@ -170,11 +170,35 @@ def _page_texts(document: Any) -> list[str]:
     return ["\n".join(lines) for lines in pages]
 
 
+def _marks(document: Any) -> tuple[str, ...]:
+    """Text outside the body flow: every section's headers and footers (first page, odd and
+    even) and text boxes, where a classification is often printed."""
+    parts = []
+    for section in document.sections:
+        for area in (section.header, section.first_page_header, section.even_page_header,
+                     section.footer, section.first_page_footer, section.even_page_footer):
+            if area.is_linked_to_previous:  # no header of its own (or the one before's)
+                continue
+            parts.append(_area_text(area._element))
+    parts.append("\n".join(_area_text(box) for box in
+                           document.element.body.iter(f"{W}txbxContent")))
+    return tuple(dict.fromkeys(p for p in parts if p.strip()))
+
+
+def _area_text(element: Any) -> str:
+    """The text of a header, footer or text box: paragraphs as lines, table cells by tabs."""
+    lines = []
+    for paragraph in element.iter(f"{W}p"):
+        lines.append("".join(t.text or "" for t in paragraph.iter(f"{W}t")))
+    return "\n".join(line for line in lines if line.strip())
+
+
 def extract_docx(path: Path) -> RawDocument:
     """Headings, numbered paragraphs, bullets and tables of a .docx, page by page."""
     document = _open(path)
     try:
         texts = _page_texts(document)
+        marks = _marks(document)
     except MemoryError:
         raise
     except Exception as exc:
@@ -182,4 +206,4 @@ def extract_docx(path: Path) -> RawDocument:
     if not any(t.strip() for t in texts):
         raise ExtractionError(str(path), "no text found in the Word document")
     result = tuple(PageText(number=i, text=t) for i, t in enumerate(texts, start=1))
-    return RawDocument(pages=result, paged=len(result) > 1)
+    return RawDocument(pages=result, paged=len(result) > 1, marks=marks)

@@ -32,38 +32,13 @@ FIELDS = {
     "author": ("report author", "author", "officer", "contact officer", "lead officer",
                "contact name", "contact details", "authorship", "contact", "report of"),
     "classification": ("classification", "confidentiality", "status", "for publication",
-                       "exempt"),
+                       "exempt"),  # read for access by assistant.exemption; keys kept as keys
     "title": ("title of report", "report title", "title of decision", "subject", "title"),
 }
 KNOWN_KEYS = {key for keys in FIELDS.values() for key in keys}
 ALL_KEYS = KNOWN_KEYS - {"to", "date", "status", "title"}
 KEY_ONLY_RE = re.compile(r"(?:[A-Za-z][A-Za-z /()]{1,30}:\s*)+")
 REF_SEARCH_RE = re.compile(r"\b(\d{2}/\d{3,5}|[A-Z]{2,6}/\d{1,4}/\d{1,4}|[A-Z]{2,6}/\d{2,4})\b")
-EXEMPT_RE = re.compile(r"^(?:exempt(?! items?\b)|not for publication|confidential|restricted|"
-                       r"private and confidential)\b"
-                       r"|\bcontains? (?:exempt|confidential) information\b"
-                       r"|^\(?part\s+(?:ii|2|b)\)?\s*(?:$|[-–—:(]\s*(?:exempt|confidential|"
-                       r"private|restricted|not for publication))", re.IGNORECASE)
-NOT_EXEMPT_RE = re.compile(r"\b(?:does not|do not|doesn't) contain (?:any )?(?:exempt|"
-                           r"confidential) information\b|\bnon-exempt\b", re.IGNORECASE)
-CONFIDENTIAL_RE = re.compile(r"\bconfidential\b(?! information)|\bconfidential information\b",
-                             re.IGNORECASE)
-PUBLIC_VALUE_RE = re.compile(r"^(?:unrestricted|open|public|non[- ]?exempt|not exempt|no|none|"
-                             r"not confidential|n/a)\b", re.IGNORECASE)
-
-
-def access_of(statement: str) -> str:
-    """The access level a classification statement gives: "Unrestricted" -> public, "Exempt",
-    "Not for publication", "Part 2", "Part B", "Restricted" -> exempt, "Confidential" ->
-    confidential. A statement that is none of these reads as exempt (the safe side)."""
-    text = statement.strip(" .:;-–")
-    if not text or PUBLIC_VALUE_RE.match(text) or NOT_EXEMPT_RE.search(text):
-        return "public"
-    if CONFIDENTIAL_RE.search(text) and not re.search(r"\bnot confidential\b", text, re.I):
-        return "confidential"
-    return "exempt"
-
-
 GENERIC_BODIES = {"cabinet", "council", "executive", "board", "panel", "committee"}
 SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "with", "by", "at", "or"}
 

@@ -1,5 +1,6 @@
 """Document metadata read from the document itself: council, committee, meeting date,
-report reference, author, document type, title and exempt status. Unknown stays empty."""
+report reference, author, document type and title. Unknown stays empty (the access level
+is read by ``assistant.exemption`` from the opening pages)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,13 @@ from ingest.fields import (
     BODY_NAME_RE,
     BODY_RE,
     CAPS_COUNCIL_RE,
-    CONFIDENTIAL_RE,
     COUNCIL_RE,
-    EXEMPT_RE,
     FIELDS,
-    NOT_EXEMPT_RE,
     PLAIN_COUNCIL_RE,
     REF_SEARCH_RE,
     REF_VALUE_RE,
     TOP,
     Field,
-    access_of,
     fields,
     first_field,
     only_councils,
@@ -98,32 +95,6 @@ def _author(found: list[Field]) -> str:
     return value.strip(" ,;")[:120]
 
 
-def _classification(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
-    """The classification as printed and the access level it gives."""
-    item = first_field(found, "classification", TOP)
-    if item is not None:
-        value = item.value.strip(" .")
-        if item.key == "for publication":
-            no = bool(value.split()) and value.split()[0].lower().strip(":.") in ("no", "n")
-            return ("Not for publication", "exempt") if no else ("Public", "public")
-        if item.key == "exempt":
-            word = value.split()[0].lower() if value.split() else ""
-            if word in ("no", "n", "none", "n/a"):
-                return "Not exempt", "public"
-            return f"Exempt: {value}"[:60], "exempt"
-        if item.key == "status" and not EXEMPT_RE.search(value) and \
-                not CONFIDENTIAL_RE.search(value):
-            return "", "public"  # "Status: For decision" says nothing of access
-        return value[:60], access_of(value)
-    for block in blocks:
-        if NOT_EXEMPT_RE.search(block.text):
-            return "Not exempt", "public"
-    for block in blocks[:TOP]:
-        if len(block.text) < 200 and EXEMPT_RE.search(block.text):
-            return block.text[:60], access_of(block.text)
-    return "", "public"
-
-
 def _from_margins(margins: list[str], committee: str, meeting_date: str) -> tuple[str, str]:
     """Committee and date from a running header such as "Council – Cabinet – 14 March 2024"."""
     for text in margins:
@@ -148,7 +119,6 @@ def read_metadata(blocks: list[Block], parts: list[Part],
     council = _councils(blocks)
     if margins and not (committee and meeting_date):
         committee, meeting_date = _from_margins(margins, committee, meeting_date)
-    classification, access = _classification(found, blocks)
     title = body_title(found, blocks, {committee, council})
     title = appendix_title(title, margins, first_field(found, "title", TOP) is not None)
     if not title and parts and parts[0].kind == "minutes":
@@ -162,7 +132,5 @@ def read_metadata(blocks: list[Block], parts: list[Part],
         report_ref=_ref(found),
         author=_author(found),
         doc_type=doc_type,
-        classification=classification,
-        access=access,
     )
     return title, meta

@@ -21,3 +21,4 @@ class RawDocument:
     pages: tuple[PageText, ...]
     paged: bool
     image_only_pages: tuple[int, ...] = ()
+    marks: tuple[str, ...] = ()  # text printed outside the body: Word headers, footers, text boxes

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.documents import Document, Paragraph
 from assistant.errors import ExtractionError
+from ingest.access import document_access, doubt_note
 from ingest.blocks import build_blocks
 from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
 from ingest.clean import clean, running_headers
@@ -23,6 +24,7 @@ class ParsedDocument:
 
     document: Document
     paragraphs: tuple[Paragraph, ...]
+    notes: tuple[str, ...] = ()  # for the ingest summary: an uncertain access reading
 
 
 def content_hash(path: Path) -> str:
@@ -39,7 +41,10 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
     lines = tabulate(clean(raw)) if raw.paged else clean(raw)
     blocks = build_blocks(lines, raw.paged)
     units, parts = structure(blocks)
-    title, meta = read_metadata(blocks, parts, running_headers(raw))
+    margins = running_headers(raw)
+    title, meta = read_metadata(blocks, parts, margins)
+    reading = document_access(raw, margins)
+    meta = replace(meta, classification=reading.classification, access=reading.level)
     if len(parts) == 1:  # one part is the document itself, not a pack
         parts = []
         for unit in units:
@@ -63,7 +68,7 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
         chunker_version=CHUNKER_VERSION,
         ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    return ParsedDocument(document, tuple(paragraphs))
+    return ParsedDocument(document, tuple(paragraphs), doubt_note(reading))
 
 
 def drop_title_headings(units: list[Unit], title: str) -> list[Unit]:

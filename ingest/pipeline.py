@@ -17,6 +17,7 @@ from assistant.library import Library
 from assistant.library_writes import Vectors
 from assistant.settings import ACCESS_LEVELS, Settings, get_settings
 from assistant.store import write_lock
+from ingest.access import carried_notes
 from ingest.chunk import CHUNKER_VERSION, document_id
 from ingest.formats import SUPPORTED_SUFFIXES
 from ingest.parse import content_hash
@@ -36,6 +37,7 @@ class FileResult:
     paragraphs: int = 0
     reason: str = ""
     image_only_pages: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()  # what the summary should say of it: doubtful access levels
 
 
 @dataclass(frozen=True)
@@ -178,9 +180,10 @@ class Ingestor:
         path, parsed = outcome.job.path, outcome.document
         assert parsed is not None
         started = time.perf_counter()
+        document = self._with_access(parsed.document)
+        notes = () if document.meta.access_overridden else parsed.notes
         try:
-            self.library.store_document(self._with_access(parsed.document), parsed.paragraphs,
-                                        vectors, CHUNKER_VERSION)
+            self.library.store_document(document, parsed.paragraphs, vectors, CHUNKER_VERSION)
         except ScrutineerError:
             raise
         except Exception as exc:
@@ -188,7 +191,8 @@ class Ingestor:
         self.timings["store"] += time.perf_counter() - started
         status = "updated" if outcome.job.replaces else "added"
         return FileResult(str(path), status, parsed.document.doc_id, len(parsed.paragraphs),
-                          image_only_pages=parsed.document.image_only_pages)
+                          image_only_pages=parsed.document.image_only_pages,
+                          notes=notes + carried_notes(document, parsed.paragraphs))
 
     def run(self, paths: Sequence[Path], force: bool = False) -> IngestSummary:
         """Ingest every file under ``paths``."""

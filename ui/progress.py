@@ -57,11 +57,15 @@ class TerminalProgress:
 
 
 def print_results(summary: IngestSummary) -> None:
-    """One line per failed file (with its reason) and per document with image-only pages."""
+    """One line per failed file (with its reason), per note on a document's access level,
+    and per document with image-only pages."""
     for result in summary.results:
         if result.status == "failed":
             click.echo(f"FAILED  {result.path}: {result.reason}", err=True)
-        elif result.image_only_pages:
+            continue
+        for note in result.notes:
+            click.echo(f"ACCESS  {result.path}: {note}", err=True)
+        if result.image_only_pages:
             pages = ", ".join(str(p) for p in result.image_only_pages)
             click.echo(f"WARNING {result.path}: page(s) {pages} are images without text; "
                        f"OCR is not done, so they are not searchable", err=True)

@@ -53,7 +53,8 @@ if uploads and st.button("Add to the library", type="primary"):
         summary = guarded(lambda: ingest(list(batch.saved), settings, assistant.library,
                                          PageProgress()))
         assistant.retriever.refresh(force=True)
-        rows += [{"file": Path(r.path).name, "result": r.status, "reason": r.reason,
+        rows += [{"file": Path(r.path).name, "result": r.status,
+                  "reason": r.reason or "; ".join(r.notes),
                   "paragraphs": r.paragraphs} for r in summary.results]
     st.session_state["last_ingest"] = rows
 

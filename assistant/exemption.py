@@ -1,0 +1,334 @@
+"""Exemption and classification statements: what a document, a paragraph or a title says about
+who may read it, found whatever the layout (alone on a line, after a label, inside a title, in
+a table cell, split over lines, in capitals) and whatever the format it was extracted from.
+
+A statement is restrictive ("EXEMPT INFORMATION - NOT FOR PUBLICATION", "by virtue of
+paragraph 3 of Part 1 of Schedule 12A", "Part II", "Confidential", "Restricted", "commercially
+sensitive", "legal professional privilege") or public ("Unrestricted", "this report does not
+contain exempt information", "Exempt: No", "For publication: Yes"). Mentions that are about
+other items ("the press and public be excluded for the following item"), about a category in
+general ("do not include information which is exempt") or negated are not statements. Weak
+wording is read as restrictive but marked uncertain, so the ingest summary can say so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from assistant.settings import ACCESS_LEVELS
+
+PREFILTER = re.compile(r"exempt|12\s*a|publication|confiden|restrict|sensitive|privilege|"
+                       r"\bpart\s*(?:2|ii|b|two)\b", re.IGNORECASE)
+GAP = r"[\s\-:,.()\[\]'\"]*"
+SELF = re.compile(r"\b(?:this|these|the attached|the enclosed|the accompanying)\s+(?:report|"
+                  r"paper|document|appendix|appendices|annex|annexe|item|briefing|note|"
+                  r"information|minutes?|submission|decision|record|letter|schedule|plan)\b",
+                  re.IGNORECASE)
+PROCEDURAL = re.compile(
+    r"\bexclu(?:de|ded|des|ding|sion)\b[^.]{0,80}\b(?:press|public)\b|\bin the absence of the "
+    r"(?:press|public)\b|\b(?:the |any )?(?:following|next|remaining|other|subsequent|any such)"
+    r"\s+(?:exempt\s+|confidential\s+|part\s*(?:2|ii|b)\s+)?(?:items?|business|reports?|"
+    r"matters?)\b|\bitems?\s+of\s+business\b|\bexempt\s+items\b|\bpart\s*(?:2|ii|b|two)\s+"
+    r"items\b|\bmotion to\b|\bresolved\b|\bat the time of (?:preparing|publishing|printing)\b"
+    r"|\bthere (?:are|were|is) no\b", re.IGNORECASE)
+GENERIC = re.compile(
+    r"\b(?:do|does|must|should|will)\s*(?:not|n't)\s+(?:include|disclose|publish|contain)\b|"
+    r"\bnever\s+(?:include|disclose|publish)\b|\bexclud(?:e|es|ing)\b[^.]{0,60}\b(?:documents?|"
+    r"information|papers?|works?)\b|\b(?:information|documents?|material|papers?|works?|"
+    r"matters?|items?)\s+(?:which|that|where)\s+(?:is|are|would|might|may|could|discloses?|"
+    r"contains?|includes?)\b|\bwhether\b|\bif\s+(?:the|a|any)\b|\bdefinition of\b",
+    re.IGNORECASE)
+NEGATED = re.compile(
+    r"\b(?:does|do|will|did|shall)\s*(?:not|n't)\s+(?:contain|include|involve|disclose|"
+    r"constitute)\s+(?:any\s+)?(?:exempt|confidential|restricted|commercially|legally|part\s*"
+    r"(?:2|ii|b))[^;]*?(?=\bbut\b|\bhowever\b|\bexcept\b|\bsave\b|\bother than\b|\balthough\b"
+    r"|;|\.\s|$)"
+    r"|\b(?:contains?|includes?|there is|there are)\s+no\s+(?:exempt|confidential|restricted|"
+    r"commercially)[\w\s]{0,40}?\b(?:information|material|items?|appendix|appendices|matters?)"
+    r"\b(?:[^;.]*?schedule\s*12\s*a[^;.]*)?"
+    r"|\bno\s+(?:part|element)\s+of\s+(?:this|the)\s+\w+\s+is\s+(?:exempt|confidential)\b"
+    r"|\bnone\s+of\s+(?:this|the)\s+\w+\s+is\s+(?:exempt|confidential|restricted)\b"
+    r"|\b(?:is|are)\s+not\s+(?:considered\s+(?:to\s+be\s+)?)?(?:exempt|confidential|"
+    r"restricted)\b|\bnot\s+(?:exempt|confidential|restricted|for\s+publication:\s*no)\b"
+    r"|\bnon[\s\-]*(?:exempt|confidential|restricted)\b|\bunrestricted\b",
+    re.IGNORECASE)
+LABEL = re.compile(
+    r"(?:^|\n|\t|  )\s*(?P<label>(?:security\s+|protective\s+|government\s+security\s+)?"
+    r"(?:classification|marking)|confidentiality(?:\s+status)?|access(?:\s+level)?|"
+    r"exemptions?|exempt(?:\s+information|\s+report|\s+item)?|exempt\s+from\s+publication|"
+    r"confidential(?:\s+information|\s+report|\s+item)?|restricted|part\s*(?:2|ii|b)|"
+    r"(?:is|does)\s+(?:this|the)\s+(?:report|item|paper|decision)\s+(?:exempt|confidential|"
+    r"contain\s+exempt\s+information)|open\s*(?:or|/)\s*(?:exempt|closed|confidential|private)|"
+    r"public\s*(?:or|/)\s*(?:private|exempt|confidential)|(?:not\s+)?for\s+publication|"
+    r"publication(?:\s+status)?|status|report\s+status)\s*(?:\(y/n\)|\?)?\s*[:?]\s*"
+    r"(?P<value>[^\n\t]{0,80}(?:\n\s*[^\n\t]{0,80})?)", re.IGNORECASE)
+PUBLIC_VALUE = re.compile(r"^(?:unrestricted|open|public|non[\s\-]*exempt|not\s+exempt|no\b|"
+                          r"n\b|none|nil|not\s+confidential|not\s+restricted|n/a|part\s*(?:1|i)"
+                          r"\b|official\b(?!\s*[\-–]?\s*sensitive))", re.IGNORECASE)
+YES_VALUE = re.compile(r"^(?:yes|y)\b", re.IGNORECASE)
+STATEMENTS = (  # (pattern, level, certain); checked after negations are blanked out
+    (r"schedule\s*12\s*a\b", "exempt", True),
+    (r"\bexempt\s+information\b", "exempt", True),
+    (r"\bnot\s+for\s+(?:public(?:ation)?|circulation|disclosure|release)\b", "exempt", True),
+    (r"\bexempt\s+(?:from\s+(?:publication|disclosure)|by\s+virtue|under\s+(?:the\s+)?"
+     r"(?:paragraph|schedule|section|part|local government|freedom of information))\b",
+     "exempt", True),
+    (r"\bprivate\s+(?:and|&)\s+confidential\b|\bstrictly\s+confidential\b|"
+     r"\b(?:commercial|commercially)\s+in\s+confidence\b|\bin\s+confidence\b", "confidential",
+     True),
+    (r"\bofficial[\s\-–]*sensitive\b", "exempt", True),
+    (r"\bcommercially\s+(?:sensitive|confidential)\b", "exempt", False),
+    (r"\blegal(?:ly)?\s+(?:professional\s+)?privilege[ds]?\b|\blegally\s+privileged\b|"
+     r"\bprivileged\s+(?:and\s+confidential|legal\s+advice|information)\b", "exempt", False),
+)
+MARKINGS = (  # words that are a statement when they stand as a marking (see _marking)
+    (r"exempt", "exempt"),
+    (r"confidential", "confidential"),
+    (r"restricted", "exempt"),
+    (r"part\s*(?:2|ii|b|two)", "exempt"),
+)
+MARK_AFTER = (r"(?:$|\n|\t|  |\s*[\-:(/|]|\s+(?:report|appendix|appendices|annex|annexe|item|"
+              r"paper|document|briefing|information|minute|minutes|session|business|"
+              r"decision|matter|exempt|confidential|not\s+for|private|restricted|closed)\b)")
+RESTRICTIVE_WORDS = re.compile(r"exempt|confidential|restricted|not for publication|private|"
+                               r"closed|schedule\s*12\s*a", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of access: the words as printed, the level they give, and whether the
+    wording is plain (``certain``) or weak (read as restrictive all the same)."""
+
+    phrase: str
+    level: str  # public | exempt | confidential
+    certain: bool = True
+    recorded: str = ""  # the classification to record when it is not the phrase itself
+
+    @property
+    def classification(self) -> str:
+        """What the document's record shows as its classification."""
+        return (self.recorded or self.phrase)[:60]
+
+
+@dataclass(frozen=True)
+class AccessReading:
+    """The access level a document's statements give, the classification to record, and why
+    the reading is uncertain ("" when it is not)."""
+
+    level: str
+    classification: str = ""
+    doubt: str = ""
+
+
+def prepared(text: str) -> str:
+    """Text folded for matching: compatibility forms, one kind of dash, no Markdown or HTML
+    markup, table pipes as cell breaks, spaces collapsed within lines (runs of two or more
+    kept as a cell break)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = re.sub(r"[\u200b-\u200f\u2060\ufeff\u00ad]", "", text)
+    text = re.sub(r"</?[a-zA-Z][^>]{0,40}>", " ", text)
+    text = re.sub(r"[*_`#>]+", " ", text.replace("|", "\t"))
+    lines = []
+    for line in text.split("\n"):
+        cells = [" ".join(c.split()) for c in re.split(r"\t|\s{3,}", line)]
+        lines.append("\t".join(c for c in cells if c))
+    return "\n".join(lines)
+
+
+def statements(text: str) -> list[Statement]:
+    """Every statement of access in ``text``, in the order found."""
+    if not PREFILTER.search(text):
+        return []
+    folded = prepared(text)
+    found: list[tuple[int, Statement]] = []
+    blanked = folded
+    for start, end, statement in _labelled(folded):
+        found.append((start, statement))
+        blanked = _blank(blanked, start, end)
+    for match in NEGATED.finditer(blanked):
+        found.append((match.start(), Statement(_phrase(match.group(0)), "public",
+                                               recorded="Not exempt")))
+        blanked = _blank(blanked, match.start(), match.end())
+    for pattern, level, certain in STATEMENTS:
+        for match in re.finditer(pattern, blanked, re.IGNORECASE):
+            if _incidental(blanked, match.start(), match.end()):
+                continue
+            sure = certain or _self_referring(blanked, match.start(), match.end())
+            found.append((match.start(), Statement(_context(blanked, match), level, sure)))
+    for start, statement in _markings(blanked):
+        found.append((start, statement))
+    return [s for _, s in sorted(found, key=lambda item: item[0])]
+
+
+def carried_level(text: str) -> str:
+    """The level a paragraph or a title itself states plainly ("public" when none): the
+    second line of defence, applied to what would be shown."""
+    levels = [s.level for s in statements(text) if s.level != "public" and s.certain]
+    return most_restricted(levels)
+
+
+def read_access(text: str, margins: list[str] | tuple[str, ...] = ()) -> AccessReading:
+    """The access level of a document from its opening pages (``text``) and its running
+    headers and footers (``margins``): the most restricted level stated; uncertain when the
+    wording is weak or other statements read as public."""
+    found = statements(text) + [s for m in margins for s in statements(m)]
+    restrictive = [s for s in found if s.level != "public"]
+    public = [s for s in found if s.level == "public"]
+    if not restrictive:
+        return AccessReading("public", public[0].classification if public else "")
+    level = most_restricted([s.level for s in restrictive])
+    named = next(s for s in restrictive if s.level == level)
+    doubts = [f"'{s.phrase}' is weak wording" for s in restrictive if not s.certain][:1]
+    if public:
+        doubts.append(f"'{public[0].phrase}' reads as public")
+    doubt = "" if all(s.certain for s in restrictive) and not public else (
+        f"stored as {level} on '{named.phrase}'; " + "; ".join(doubts))
+    return AccessReading(level, named.classification, doubt)
+
+
+def most_restricted(levels: list[str]) -> str:
+    """The most restricted of ``levels`` ("public" for none)."""
+    return max(levels, key=ACCESS_LEVELS.index, default="public")
+
+
+def _labelled(text: str) -> list[tuple[int, int, Statement]]:
+    """"Label: value" statements ("Classification: Unrestricted", "Exempt: Yes",
+    "For publication: No"), with the span they cover."""
+    out = []
+    for match in LABEL.finditer(text):
+        label = " ".join(match.group("label").lower().split())
+        raw = match.group("value")
+        value = " ".join((raw.split("\n")[0] if raw.split("\n")[0].strip() else raw).split())
+        value = value.strip(" .;,")
+        level = _label_level(label, value)
+        if level is None:
+            continue
+        end = match.start("value") + len(match.group("value").split("\n")[0]) \
+            if level != "public" or PUBLIC_VALUE.match(value) or YES_VALUE.match(value) \
+            else match.end()
+        shown = value[:1].upper() + value[1:]
+        out.append((match.start("label"), end, Statement(
+            _phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown))))
+    return out
+
+
+def _recorded(label: str, value: str) -> str:
+    """A label's statement as recorded: the value of a classification, the whole statement
+    for a question-like label ("Exempt: No" -> "Not exempt")."""
+    if label.startswith(("exempt", "confidential ", "restricted", "part", "for publication",
+                         "not for", "is ", "does ", "open", "public")) or label == "confidential":
+        if PUBLIC_VALUE.match(value):
+            return "Not exempt" if "publication" not in label else "Public"
+        if YES_VALUE.match(value) and "publication" in label and "not" not in label:
+            return "Public"
+        return _phrase(f"{label.capitalize()}: {value}")
+    return _phrase(value)
+
+
+def _label_level(label: str, value: str) -> str | None:
+    """The level a label and its value give, or None when the label says nothing of access
+    ("Status: For decision")."""
+    head = value.split(" ")[0].lower().strip(" :.") if value else ""
+    if label in ("for publication", "publication", "publication status"):
+        if YES_VALUE.match(value) or head in ("open", "public"):
+            return "public"
+        return "exempt" if head in ("no", "n") or RESTRICTIVE_WORDS.match(value) else None
+    if label == "not for publication":
+        return "public" if head in ("no", "n", "none", "n/a") else "exempt"
+    if label in ("status", "report status", "access", "access level"):
+        if PUBLIC_VALUE.match(value) and head not in ("no", "n", "none", "n/a"):
+            return "public"
+        return _restrictive_value(value)
+    if not value:
+        return None
+    if PUBLIC_VALUE.match(value):
+        return "public"
+    if YES_VALUE.match(value):
+        return "confidential" if "confidential" in label else "exempt"
+    asked = label.startswith(("exempt", "confidential", "restricted", "part", "is ", "does "))
+    if asked:
+        return _restrictive_value(value) or ("confidential" if "confidential" in label
+                                             else "exempt")
+    return _restrictive_value(value) or "exempt"  # a classification of unknown wording
+
+
+def _restrictive_value(value: str) -> str | None:
+    if re.match(r"(?:strictly\s+|private\s+(?:and|&)\s+)?confidential\b", value, re.I):
+        return "confidential"
+    return "exempt" if RESTRICTIVE_WORDS.search(value[:40]) else None
+
+
+def _markings(text: str) -> list[tuple[int, Statement]]:
+    """Words that mark the document where they stand: alone in a line or cell, at the start
+    of a line or cell (a title prefix), in capitals, or in a sentence about this document."""
+    out = []
+    for word, level in MARKINGS:
+        for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
+            start, end = match.span()
+            if word == "exempt" and re.match(r"\s+(?:from|items)\b", text[end:end + 7], re.I):
+                continue
+            if not _marking(text, match, word) or _incidental(text, start, end):
+                continue
+            out.append((start, Statement(_context(text, match), level)))
+    return out
+
+
+def _marking(text: str, match: re.Match[str], word: str) -> bool:
+    start, end = match.span()
+    before = text[max(0, start - 12):start]
+    after = text[end:end + 30]
+    at_start = re.search(r"(?:^|\n|\t)[\s\-(\[:]*$", before) is not None or start == 0
+    followed = re.match(MARK_AFTER, after, re.IGNORECASE) is not None
+    if word.startswith("part"):
+        if re.match(r"\s*(?:of|to|in|and|one|1)\b", after, re.IGNORECASE):
+            return False
+        alone = at_start and re.match(r"\s*[)\].]*\s*(?:$|\n|\t)", after) is not None
+        near = RESTRICTIVE_WORDS.search(text[max(0, start - 40):end + 40]) is not None
+        return alone or near or (at_start and followed and not after.strip().startswith("-"))
+    caps = match.group(0).isupper() and len(match.group(0)) > 4
+    return (at_start and followed) or caps or _self_referring(text, start, end)
+
+
+def _self_referring(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around a match is about this document ("this report contains")."""
+    sentence = _sentence(text, start, end)
+    return SELF.search(sentence) is not None
+
+
+def _incidental(text: str, start: int, end: int) -> bool:
+    """A mention about other items (procedure) or about a category in general, not about
+    this document."""
+    sentence = _sentence(text, start, end)
+    if SELF.search(sentence) and not re.search(r"\bfollowing\s+items\b", sentence, re.I):
+        return False
+    return PROCEDURAL.search(sentence) is not None or GENERIC.search(sentence) is not None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around a span, at most 200 characters either side; a blank line or a
+    full stop before a capital ends it."""
+    left = text[max(0, start - 200):start]
+    right = text[end:end + 200]
+    cut = max((m.end() for m in re.finditer(r"\n\s*\n|[.!?;]\s+(?=[A-Z(])|\]", left)),
+              default=0)
+    stop = re.search(r"\n\s*\n|[.!?;](?:\s+|$)|\[", right)
+    return left[cut:] + text[start:end] + (right[:stop.start()] if stop else right)
+
+
+def _context(text: str, match: re.Match[str]) -> str:
+    """The phrase to name in messages: the match with the words beside it in its line."""
+    start, end = match.span()
+    left = text[max(0, start - 30):start].split("\n")[-1].split("\t")[-1]
+    right = text[end:end + 40].split("\n")[0].split("\t")[0]
+    return _phrase(f"{left}{match.group(0)}{right}")
+
+
+def _phrase(text: str) -> str:
+    return " ".join(text.split()).strip(" .,;:-")[:80]
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
