@@ -19,9 +19,14 @@ from dataclasses import dataclass
 
 from assistant.settings import ACCESS_LEVELS
 
-PREFILTER = re.compile(r"exempt|12\s*a|publication|confiden|restrict|sensitive|privilege|"
-                       r"\bpart\s*(?:2|ii|b|two)\b", re.IGNORECASE)
-GAP = r"[\s\-:,.()\[\]'\"]*"
+PREFILTER = re.compile(r"exempt|\b(?:12|7)\s*a\b|publication|confiden|restrict|sensitive|"
+                       r"privilege|private|\bpart\s*(?:2|ii|b|two)\b", re.IGNORECASE)
+ABOUT_IT = re.compile(  # a document as the subject of a sentence that states its level
+    r"\b(?:(?:this|these|the attached|the enclosed|the accompanying|the)\s+)?(?:report|paper|"
+    r"document|appendix|appendices|annex|annexe|item|briefing|information|minutes?|"
+    r"submission)(?:\s+[A-Z0-9]{1,3}\b)?(?:\s+and\s+its\s+\w+)?\s+(?:is|are|contains?|"
+    r"includes?|has\s+been|was|remains?|will\s+be|should\s+be|must\s+be)\b[^.;\n]{0,50}$",
+    re.IGNORECASE)
 SELF = re.compile(r"\b(?:this|these|the attached|the enclosed|the accompanying)\s+(?:report|"
                   r"paper|document|appendix|appendices|annex|annexe|item|briefing|note|"
                   r"information|minutes?|submission|decision|record|letter|schedule|plan)\b",
@@ -62,14 +67,20 @@ LABEL = re.compile(
     r"(?:is|does)\s+(?:this|the)\s+(?:report|item|paper|decision)\s+(?:exempt|confidential|"
     r"contain\s+exempt\s+information)|open\s*(?:or|/)\s*(?:exempt|closed|confidential|private)|"
     r"public\s*(?:or|/)\s*(?:private|exempt|confidential)|(?:not\s+)?for\s+publication|"
-    r"publication(?:\s+status)?|status|report\s+status)\s*(?:\(y/n\)|\?)?\s*[:?]\s*"
+    r"publication(?:\s+status)?|status|report\s+status|(?:(?:does\s+)?(?:the|this)\s+)?"
+    r"(?:report\s+)?contains?\s+(?:exempt|confidential)\s+information)"
+    r"\s*(?:\(y/n\)|\?)?\s*(?P<sep>[:?]|\t)\s*"
     r"(?P<value>[^\n\t]{0,80}(?:\n\s*[^\n\t]{0,80})?)", re.IGNORECASE)
 PUBLIC_VALUE = re.compile(r"^(?:unrestricted|open|public|non[\s\-]*exempt|not\s+exempt|no\b|"
                           r"n\b|none|nil|not\s+confidential|not\s+restricted|n/a|part\s*(?:1|i)"
                           r"\b|official\b(?!\s*[\-–]?\s*sensitive))", re.IGNORECASE)
 YES_VALUE = re.compile(r"^(?:yes|y)\b", re.IGNORECASE)
 STATEMENTS = (  # (pattern, level, certain); checked after negations are blanked out
-    (r"schedule\s*12\s*a\b", "exempt", True),
+    (r"\bsch(?:ed(?:ule)?)?\.?\s*(?:12\s*a|7\s*a)\b", "exempt", True),  # 7A: Scotland
+    (r"\b(?:contains?|includes?|containing|including)\s+(?:exempt|restricted)\s+"
+     r"(?:information|material|appendix|appendices|annex)", "exempt", True),
+    (r"\b(?:contains?|includes?|containing|including)\s+confidential\s+"
+     r"(?:information|material|appendix|appendices|annex)", "confidential", True),
     (r"\bexempt\s+information\b", "exempt", True),
     (r"\bnot\s+for\s+(?:public(?:ation)?|circulation|disclosure|release)\b", "exempt", True),
     (r"\bexempt\s+(?:from\s+(?:publication|disclosure)|by\s+virtue|under\s+(?:the\s+)?"
@@ -88,7 +99,9 @@ MARKINGS = (  # words that are a statement when they stand as a marking (see _ma
     (r"confidential", "confidential"),
     (r"restricted", "exempt"),
     (r"part\s*(?:2|ii|b|two)", "exempt"),
+    (r"private", "exempt"),
 )
+CAPS_ALWAYS = ("exempt", "confidential")  # in capitals these mark a document wherever they stand
 MARK_AFTER = (r"(?:$|\n|\t|  |\s*[\-:(/|]|\s+(?:report|appendix|appendices|annex|annexe|item|"
               r"paper|document|briefing|information|minute|minutes|session|business|"
               r"decision|matter|exempt|confidential|not\s+for|private|restricted|closed)\b)")
@@ -204,7 +217,9 @@ def _labelled(text: str) -> list[tuple[int, int, Statement]]:
         value = " ".join((raw.split("\n")[0] if raw.split("\n")[0].strip() else raw).split())
         value = value.strip(" .;,")
         level = _label_level(label, value)
-        if level is None:
+        tabbed = match.group("sep") == "\t"
+        if level is None or (tabbed and not (PUBLIC_VALUE.match(value) or YES_VALUE.match(value)
+                                             or RESTRICTIVE_WORDS.match(value))):
             continue
         end = match.start("value") + len(match.group("value").split("\n")[0]) \
             if level != "public" or PUBLIC_VALUE.match(value) or YES_VALUE.match(value) \
@@ -288,14 +303,27 @@ def _marking(text: str, match: re.Match[str], word: str) -> bool:
         alone = at_start and re.match(r"\s*[)\].]*\s*(?:$|\n|\t)", after) is not None
         near = RESTRICTIVE_WORDS.search(text[max(0, start - 40):end + 40]) is not None
         return alone or near or (at_start and followed and not after.strip().startswith("-"))
-    caps = match.group(0).isupper() and len(match.group(0)) > 4
-    return (at_start and followed) or caps or _self_referring(text, start, end)
+    bracketed = re.search(r"\(\s*$", before) is not None and after.lstrip().startswith(")")
+    return (at_start and followed) or bracketed or _capitals(match, word, text, followed) \
+        or _self_referring(text, start, end)
+
+
+def _capitals(match: re.Match[str], word: str, text: str, followed: bool) -> bool:
+    """A word in capitals is a marking ("CONFIDENTIAL", "Closure order RESTRICTED"), except
+    inside a heading all in capitals ("RESTRICTED BYWAY", "PRIVATE SECTOR HOUSING")."""
+    if not (match.group(0).isupper() and len(match.group(0)) > 4):
+        return False
+    if word in CAPS_ALWAYS or followed:
+        return True
+    next_word = re.match(r"\s+(\S+)", text[match.end():match.end() + 40])
+    return next_word is None or not next_word.group(1).isupper()
 
 
 def _self_referring(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around a match is about this document ("this report contains")."""
-    sentence = _sentence(text, start, end)
-    return SELF.search(sentence) is not None
+    """Whether the words before a match make it a statement about the document: "this report
+    contains ...", "Appendix 2 is ...", "the information in this report is ..."."""
+    before = text[max(0, start - 90):start]
+    return ABOUT_IT.search(before) is not None
 
 
 def _incidental(text: str, start: int, end: int) -> bool:
