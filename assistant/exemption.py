@@ -63,7 +63,7 @@ LABEL = re.compile(
     r"(?:^|\n|\t|  )\s*(?P<label>(?:security\s+|protective\s+|government\s+security\s+)?"
     r"(?:classification|marking)|confidentiality(?:\s+status)?|access(?:\s+level)?|"
     r"exemptions?|exempt(?:\s+information|\s+report|\s+item)?|exempt\s+from\s+publication|"
-    r"confidential(?:\s+information|\s+report|\s+item)?|restricted|part\s*(?:2|ii|b)|"
+    r"confidential(?:\s+information|\s+report|\s+item)?|restricted|"
     r"(?:is|does)\s+(?:this|the)\s+(?:report|item|paper|decision)\s+(?:exempt|confidential|"
     r"contain\s+exempt\s+information)|open\s*(?:or|/)\s*(?:exempt|closed|confidential|private)|"
     r"public\s*(?:or|/)\s*(?:private|exempt|confidential)|(?:not\s+)?for\s+publication|"
@@ -194,12 +194,15 @@ def read_access(text: str, margins: list[str] | tuple[str, ...] = ()) -> AccessR
         return AccessReading("public", public[0].classification if public else "")
     level = most_restricted([s.level for s in restrictive])
     named = next(s for s in restrictive if s.level == level)
-    doubts = [f"'{s.phrase}' is weak wording" for s in restrictive if not s.certain][:1]
-    if public:
-        doubts.append(f"'{public[0].phrase}' reads as public")
-    doubt = "" if all(s.certain for s in restrictive) and not public else (
-        f"stored as {level} on '{named.phrase}'; " + "; ".join(doubts))
-    return AccessReading(level, named.classification, doubt)
+    if all(s.certain for s in restrictive) and not public:
+        return AccessReading(level, named.classification)
+    doubts = [] if named.certain else ["the wording may not be a classification"]
+    doubts += [f"'{s.phrase}' is weak wording" for s in restrictive
+               if not s.certain and s is not named][:1]
+    doubts += [f"'{public[0].phrase}' reads as public"] if public else []
+    doubt = f"stored as {level} on '{named.phrase}': " + "; ".join(doubts)
+    return AccessReading(level, named.classification, doubt + ". Check it, and set "
+                         "`--access public` if it is public")
 
 
 def most_restricted(levels: list[str]) -> str:
@@ -285,27 +288,46 @@ def _markings(text: str) -> list[tuple[int, Statement]]:
             start, end = match.span()
             if word == "exempt" and re.match(r"\s+(?:from|items)\b", text[end:end + 7], re.I):
                 continue
-            if not _marking(text, match, word) or _incidental(text, start, end):
-                continue
-            out.append((start, Statement(_context(text, match), level)))
+            strength = _part_marking(text, match) if word.startswith("part") else \
+                int(_marking(text, match, word)) * 2
+            if strength and not _incidental(text, start, end):
+                out.append((start, Statement(_context(text, match), level, strength == 2)))
     return out
 
 
 def _marking(text: str, match: re.Match[str], word: str) -> bool:
     start, end = match.span()
-    before = text[max(0, start - 12):start]
-    after = text[end:end + 30]
-    at_start = re.search(r"(?:^|\n|\t)[\s\-(\[:]*$", before) is not None or start == 0
+    before, after = text[max(0, start - 12):start], text[end:end + 30]
     followed = re.match(MARK_AFTER, after, re.IGNORECASE) is not None
-    if word.startswith("part"):
-        if re.match(r"\s*(?:of|to|in|and|one|1)\b", after, re.IGNORECASE):
-            return False
-        alone = at_start and re.match(r"\s*[)\].]*\s*(?:$|\n|\t)", after) is not None
-        near = RESTRICTIVE_WORDS.search(text[max(0, start - 40):end + 40]) is not None
-        return alone or near or (at_start and followed and not after.strip().startswith("-"))
     bracketed = re.search(r"\(\s*$", before) is not None and after.lstrip().startswith(")")
-    return (at_start and followed) or bracketed or _capitals(match, word, text, followed) \
-        or _self_referring(text, start, end)
+    return (_at_line_start(text, start) and followed) or bracketed \
+        or _capitals(match, word, text, followed) or _self_referring(text, start, end)
+
+
+def _part_marking(text: str, match: re.Match[str]) -> int:
+    """2 for "Part II" standing alone or beside exemption words ("PART B - EXEMPT"), 1 for a
+    title that starts or ends with it ("Part 2 - Land at Mill Road": a section of a public
+    report reads the same, so it is stored restricted with a note), unless the text numbers
+    other parts too (then the parts are its sections); 0 otherwise."""
+    start, end = match.span()
+    after = text[end:end + 30]
+    if re.match(r"\s*(?:of|to|in|and|one|1)\b", after, re.IGNORECASE):
+        return 0
+    line_end = re.match(r"\s*[)\].]*\s*(?:$|\n|\t)", after) is not None
+    if _at_line_start(text, start) and line_end:
+        return 2
+    if RESTRICTIVE_WORDS.search(text[max(0, start - 40):end + 40]):
+        return 2
+    siblings = re.search(r"(?:^|\n|\t)\W*part\s*(?:1|i|a|one|3|iii|c|three)\b(?!\s+of\b)",
+                         text, re.IGNORECASE)
+    if siblings or not (_at_line_start(text, start) or line_end):
+        return 0
+    return 1
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 12):start]
+    return start == 0 or re.search(r"(?:^|\n|\t)[\s\-(\[:]*$", before) is not None
 
 
 def _capitals(match: re.Match[str], word: str, text: str, followed: bool) -> bool:
@@ -351,6 +373,10 @@ def _context(text: str, match: re.Match[str]) -> str:
     start, end = match.span()
     left = text[max(0, start - 30):start].split("\n")[-1].split("\t")[-1]
     right = text[end:end + 40].split("\n")[0].split("\t")[0]
+    if start > 30 and len(left) == 30:  # no word cut in half in a message
+        left = left.partition(" ")[2]
+    if len(right) == 40:
+        right = right.rpartition(" ")[0]
     return _phrase(f"{left}{match.group(0)}{right}")
 
 
