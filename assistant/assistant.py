@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from assistant import originals
 from assistant.answers import Answer, Citation, Filters
 from assistant.citations import readable_date
 from assistant.conversation import Turn, rewrite
@@ -248,6 +249,23 @@ class Assistant:
         head = f"{len(citations)} occasions in {documents} documents, by meeting date:"
         return Draft("\n".join([head, *lines]), tuple(citations), scored[0].score,
                      scored[0].coverage)
+
+    # -- originals: the files behind citations, after the same access check as answers ---------
+
+    def original(self, doc_id: str) -> originals.Original | None:
+        """The document's original file (bytes, name, type, pages), or None when this
+        deployment may not show it, it is no longer in the library, or its file is gone or
+        has changed since it was ingested."""
+        return originals.original(self.library, doc_id)
+
+    def fetch_original(self, doc_id: str) -> originals.Original:
+        """``original``, raising OriginalUnavailableError that says why it cannot be given."""
+        return originals.fetch(self.library, doc_id)
+
+    def page_image(self, doc_id: str, page: int) -> bytes | None:
+        """Page ``page`` (from 1) of a PDF original as PNG bytes, under the same check as
+        ``original``; None when it cannot be given or has no such page."""
+        return originals.page_image(self.library, doc_id, page)
 
 
 

@@ -49,3 +49,8 @@ class LibraryBusyError(ScrutineerError):
 
 class LibraryDamagedError(ScrutineerError):
     """Files of the library are missing or corrupt; the message names the repair command."""
+
+
+class OriginalUnavailableError(ScrutineerError):
+    """A document's original file cannot be given: the document is not in the library (for
+    this deployment), or its file is gone or no longer the one that was ingested."""

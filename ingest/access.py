@@ -1,6 +1,7 @@
 """A document's access level from what it states in its opening pages, its closing page (some
-councils print the "Confidentiality" section last), running headers and footers (whatever the layout: see ``assistant.exemption``), and the notes the ingest summary
-gives when the reading is uncertain or a paragraph states more than its document."""
+councils print the "Confidentiality" section last), running headers and footers, whatever
+the layout (see ``assistant.exemption``), and the notes the ingest summary gives when the
+reading is uncertain or a paragraph states more than its document."""
 
 from __future__ import annotations
 

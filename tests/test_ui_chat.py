@@ -100,14 +100,20 @@ def test_briefing_note_export(app: AppTest) -> None:
     assert "“Update: Eleven ASB case reviews were held in 2023-24.”" in note
 
 
-def test_a_pdf_source_links_to_its_page_and_shows_it(app: AppTest) -> None:
+def test_a_pdf_source_offers_its_original_and_shows_its_page(app: AppTest) -> None:
     ask(app, "How many ASB case reviews were held in Riverton?")
-    links = [m.value for m in app.markdown if m.value.startswith("[Open the original")]
-    assert links and links[0].endswith(".pdf#page=1)")
-    app.toggle[0].set_value(True).run()
+    assert not any("app/static" in m.value for m in app.markdown)  # no served folder
+    [original] = [b for b in app.get("download_button") if b.proto.label.startswith(
+        "Download the original")]
+    assert original.proto.label == ("Download the original "
+                                    "(riverton-safer-streets-progress-2023-24.pdf)")
+    assert original.proto.url.endswith(".pdf")  # the app's own per-session media, in memory
+    assert not app.get("image")
+    app.toggle(key="page-0-1").set_value(True).run()
     assert not app.exception, app.exception
-    images = app.get("image")
-    assert images, "the page image is shown"
+    [image] = app.get("image")
+    assert shown(image.proto.imgs[0].caption) == \
+        "riverton-safer-streets-progress-2023-24.pdf, page 1"
 
 
 def test_markdown_in_document_text_is_shown_literally() -> None:

@@ -1,22 +1,22 @@
 """How an answer looks on the page: the text with markers, source cards that open onto the
-whole paragraph (quote highlighted, heading path, neighbours), and abstentions that look
-different and cite nothing."""
+whole paragraph (quote highlighted, heading path, neighbours) and its original (fetched through
+the Assistant's access check, never served from a folder), and abstentions that look different
+and cite nothing."""
 
 from __future__ import annotations
 
 import html
 import re
-import shutil
-from pathlib import Path
 
 import streamlit as st
 
 from assistant.answers import Answer, Citation
 from assistant.assistant import Assistant
 from assistant.citations import citation, locator, readable_date
-from assistant.documents import Document
+from assistant.errors import OriginalUnavailableError
 
 MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]()#+!|~<>$])")
+READER_SPAN = 3  # paragraphs shown either side of the cited one in "Read in document"
 
 
 def plain(text: str) -> str:
@@ -26,12 +26,18 @@ def plain(text: str) -> str:
 
 
 def highlighted(text: str, quote: str) -> str:
-    """The paragraph as safe HTML with the quoted part marked."""
-    escaped = html.escape(text).replace("\n", "<br>")
+    """The paragraph as safe HTML with the quoted part marked; Markdown in it stays literal
+    (no image fetched from elsewhere, no link)."""
+    escaped = _literal(text)
     if not quote:
         return escaped
-    marked = html.escape(quote).replace("\n", "<br>")
+    marked = _literal(quote)
     return escaped.replace(marked, f"<mark>{marked}</mark>", 1)
+
+
+def _literal(text: str) -> str:
+    """Text escaped for HTML and for Markdown, line breaks kept."""
+    return plain(html.escape(text, quote=False)).replace("\n", "<br>")
 
 
 def card_title(cited: Citation) -> str:
@@ -49,7 +55,7 @@ def card_title(cited: Citation) -> str:
 
 
 def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
-    """One source, opening onto the paragraph with its context."""
+    """One source, opening onto the paragraph with its context and its original."""
     paragraph, document = cited.passage.paragraph, cited.passage.document
     with st.expander(card_title(cited)):
         if paragraph.heading_path or paragraph.part_title:
@@ -57,8 +63,10 @@ def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
                                                     *paragraph.heading_path) if p)))
         st.markdown(highlighted(paragraph.text, cited.quote), unsafe_allow_html=True)
         st.caption(plain(f"Cite as: {cited.text} — {document.file_name}"))
-        if paragraph.page and document.file_name.lower().endswith(".pdf"):
-            original_page(document, paragraph.page, f"page-{turn}-{cited.n}")
+        key = f"{turn}-{cited.n}"
+        original_file(cited, assistant, key)
+        if not document.file_name.lower().endswith(".pdf"):
+            reader_view(cited, assistant, key)
         near = assistant.retriever.neighbours(paragraph)
         if near:
             st.markdown("**Neighbouring paragraphs**")
@@ -67,37 +75,39 @@ def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
                 st.caption(plain(f"{label}{other.text[:400]}"))
 
 
-STATIC = Path(__file__).with_name("static")
-
-
-def served_copy(document: Document) -> str | None:
-    """The app-relative URL of the original PDF, copied once into the app's static folder."""
-    source = Path(document.source)
-    if not source.is_file():
-        return None
-    target = STATIC / "docs" / f"{document.doc_id}.pdf"
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return f"app/static/docs/{target.name}"
-
-
-def original_page(document: Document, page: int, key: str) -> None:
-    """A link that opens the original PDF at the page, and the page as an image on request."""
-    url = served_copy(document)
-    if url is None:
-        st.caption("The original file is no longer where it was ingested from.")
+def original_file(cited: Citation, assistant: Assistant, key: str) -> None:
+    """The original, fetched through the Assistant (so after its access check, and only while
+    the document is in the library): a download button and, for a PDF, the cited page as an
+    image on request. Nothing is written to disk or served under a URL of its own."""
+    try:
+        found = assistant.fetch_original(cited.passage.document.doc_id)
+    except OriginalUnavailableError as exc:
+        st.caption(plain(str(exc)))
         return
-    st.markdown(f"[Open the original at page {page}]({url}#page={page})")
-    if st.toggle(f"Show page {page}", key=key):
-        import pypdfium2
+    st.download_button(f"Download the original ({found.file_name})", found.data,
+                       file_name=found.file_name, mime=found.mime_type, key=f"original-{key}")
+    page = cited.passage.paragraph.page
+    if found.is_pdf and page and st.toggle(f"Show page {page}", key=f"page-{key}"):
+        image = assistant.page_image(found.doc_id, page)
+        if image is None:
+            st.caption(f"Page {page} of the original cannot be shown.")
+        else:
+            st.image(image, caption=plain(f"{found.file_name}, page {page}"))
 
-        pdf = pypdfium2.PdfDocument(document.source)
-        try:
-            st.image(pdf[page - 1].render(scale=1.4).to_pil(),
-                     caption=f"{document.file_name}, page {page}")
-        finally:
-            pdf.close()
+
+def reader_view(cited: Citation, assistant: Assistant, key: str, span: int = READER_SPAN
+                ) -> None:
+    """The paragraph in its document on request: the paragraphs around it as the library
+    holds them (never read from the file), the cited one highlighted."""
+    if not st.toggle("Read in document", key=f"read-{key}"):
+        return
+    paragraph = cited.passage.paragraph
+    around = assistant.retriever.neighbours(paragraph, span)
+    for other in sorted([*around, paragraph], key=lambda p: p.ordinal):
+        label = f"<b>{_literal(other.label)}</b> " if other.label else ""
+        cited_here = other.para_id == paragraph.para_id
+        st.markdown(label + highlighted(other.text, other.text if cited_here else ""),
+                    unsafe_allow_html=True)
 
 
 def show_answer(answer: Answer, assistant: Assistant, turn: int = 0) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -156,17 +157,17 @@ def ui_command(port: int, host: str) -> None:
     Example:
       scrutineer ui --port 8501
     """
-    import subprocess
-
     app = Path(__file__).with_name("app.py")
-    (app.parent / "static").mkdir(exist_ok=True)  # originals are served from here for citations
     click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
     limit = math.ceil(get_settings().max_file_mb)  # larger uploads are stopped in the browser
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.address", host, "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--server.enableStaticServing", "true", "--server.maxUploadSize", str(limit)]
-    sys.exit(subprocess.call(command))
+               # originals are handed out only by the app, after its access check: no folder
+               # of files is served to whoever has the URL
+               "--server.enableStaticServing", "false", "--server.maxUploadSize", str(limit)]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # the server is this process: stopping it stops the app
 
 
 def _register_eval() -> None:
