@@ -20,6 +20,7 @@ from assistant.library import Library
 from assistant.query import documents_named
 
 log = logging.getLogger(__name__)
+INDEX_RULES = "withheld-1"  # what the index leaves out; a change rebuilds saved indexes
 RRF_K = 60
 EXACT_ROWS = 50_000  # a filter allowing at most this many paragraphs is searched exactly
 MAX_FETCH = 2_000  # most ids asked of the approximate index when over-fetching for a filter
@@ -56,7 +57,7 @@ class Retriever:
         with self._lock:
             if not force and not self.lexical.due_for_check() and self._documents:
                 return
-            signature = self.library.signature()
+            signature = f"{self.library.signature()}:{INDEX_RULES}"
             self.lexical.mark_checked()
             if self.lexical.is_current(signature) and self._documents and not force:
                 return
@@ -72,14 +73,19 @@ class Retriever:
     def _rebuild(self, signature: str, documents: dict[str, Document], tries: int = 3) -> None:
         """Index the visible paragraphs of the published versions (nothing the deployment may
         not show is ever in the index, not even its words). A version replaced while it is
-        read comes back short: the documents are read again and the index built again."""
+        read comes back short: the documents are read again and the index built again (a
+        document short of paragraphs that state a level above this one is not replaced)."""
         for _ in range(tries):
             log.info("building the search index for %d documents", len(documents))
             rows = list(self.library.export({d: doc.version for d, doc in documents.items()}))
             counts = Counter(p.doc_id for p, _ in rows)
-            if all(counts[d] == doc.paragraph_count for d, doc in documents.items()):
+            short = [d for d, doc in documents.items() if counts[d] != doc.paragraph_count]
+            if not short:
                 break
-            documents = {d.doc_id: d for d in self.library.documents()}
+            fresh = {d.doc_id: d for d in self.library.documents()}
+            if all(d in fresh and fresh[d].version == documents[d].version for d in short):
+                break  # the same versions: the paragraphs missing are withheld at this level
+            documents = fresh
         rows.sort(key=lambda row: (row[0].doc_id, row[0].ordinal))  # ties rank the same in
         ids = [p.key for p, _ in rows]  # every build, whatever order the store returns rows
         texts = [p.context_text(documents.get(p.doc_id)) for p, _ in rows]
