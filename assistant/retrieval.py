@@ -50,6 +50,11 @@ class Retriever:
 
     # -- the library as it is now -----------------------------------------------------------
 
+    def signature(self) -> str:
+        """What the saved index must have been built for: the library's content and the rules
+        of what the index leaves out."""
+        return f"{self.library.signature()}:{INDEX_RULES}"
+
     def refresh(self, force: bool = False) -> None:
         """Reload documents and rebuild the search index if the library changed. ``force``
         also compares the documents' published versions with the index's, which catches a
@@ -57,7 +62,7 @@ class Retriever:
         with self._lock:
             if not force and not self.lexical.due_for_check() and self._documents:
                 return
-            signature = f"{self.library.signature()}:{INDEX_RULES}"
+            signature = self.signature()
             self.lexical.mark_checked()
             if self.lexical.is_current(signature) and self._documents and not force:
                 return

@@ -186,14 +186,14 @@ def test_ingestion_leaves_a_current_lexical_index(samples: Path, data_dir: Path,
     ingest([samples])
     library = Library(get_settings())
     retriever = Retriever(library)
-    assert retriever.lexical.load(library.signature())  # built by the ingestion, not on demand
+    assert retriever.lexical.load(retriever.signature())  # built by the ingestion, not on demand
     rebuilt = []
     monkeypatch.setattr(Retriever, "_rebuild", lambda self, sig: rebuilt.append(sig))
     retriever.refresh(force=True)
     assert rebuilt == []
     monkeypatch.undo()
     remove([samples / "riverton-safer-streets-progress-2023-24.pdf"], library)
-    assert not retriever.lexical.load("stale") and retriever.lexical.load(library.signature())
+    assert not retriever.lexical.load("stale") and retriever.lexical.load(retriever.signature())
 
 
 def test_an_empty_library_searches_and_answers_without_error() -> None:
