@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.exemption import carried_level
 from ingest.blocks import Block, heading_like
 from ingest.dates import find_date, readable
 from ingest.fields import (
@@ -58,6 +59,8 @@ def body_title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
                 len(text) < 40) or only_councils(text) or re.match(r"^[\w /()]{2,30}:\s*\S", text):
             continue
         if re.match(r"^(decision report|report|agenda|minutes|from|to|page)\b", text, re.I):
+            continue
+        if carried_level(text) != "public":  # "EXEMPT INFORMATION - NOT FOR PUBLICATION"
             continue
         if heading_like(text) or (text.isupper() and len(text) < 160):
             return smart_title(text.rstrip(":"))

@@ -201,8 +201,10 @@ def test_reads_check_text_even_where_the_stored_rank_misses_it(tmp_path: Path,
     library._paragraphs.update(ids=rows["ids"], metadatas=[
         {**m, "access_rank": 0} for m in rows["metadatas"]])
     documents = library._documents.get(include=["metadatas"])
-    library._documents.update(ids=documents["ids"], metadatas=[
-        {**m, "access_rank": 0} for m in documents["metadatas"]])
+    library._documents.update(ids=documents["ids"], metadatas=[  # titled as before the
+        {**m, "access_rank": 0,  # title finder skipped statements
+         "title": "CONFIDENTIAL - Depot buyer" if m["file_name"] == "titled.md" else m["title"]}
+        for m in documents["metadatas"]])
     assert [d.file_name for d in library.documents()] == ["old.md"]
     shown = [p.text for p, _ in library.export()]
     assert shown == ["The depot closes in June."]
