@@ -36,7 +36,7 @@ PROCEDURAL = re.compile(
     r"(?:press|public)\b|\b(?:the |any )?(?:following|next|remaining|other|subsequent|any such)"
     r"\s+(?:exempt\s+|confidential\s+|part\s*(?:2|ii|b)\s+)?(?:items?|business|reports?|"
     r"matters?)\b|\bitems?\s+of\s+business\b|\bexempt\s+items\b|\bpart\s*(?:2|ii|b|two)\s+"
-    r"items\b|\bmotion to\b|\bresolved\b|\bat the time of (?:preparing|publishing|printing)\b"
+    r"items\b|\bat the time of (?:preparing|publishing|printing)\b"
     r"|\bthere (?:are|were|is) no\b", re.IGNORECASE)
 GENERIC = re.compile(
     r"\b(?:do|does|must|should|will)\s*(?:not|n't)\s+(?:include|disclose|publish|contain)\b|"
@@ -90,6 +90,8 @@ STATEMENTS = (  # (pattern, level, certain); checked after negations are blanked
      r"\b(?:commercial|commercially)\s+in\s+confidence\b|\bin\s+confidence\b", "confidential",
      True),
     (r"\bofficial[\s\-–]*sensitive\b", "exempt", True),
+    (r"\bnid\s+i['’]?w\s+gyhoeddi\b|\beithriedig\b", "exempt", True),  # Welsh
+    (r"\bcyfrinachol\b", "confidential", True),
     (r"\bcommercially\s+(?:sensitive|confidential)\b", "exempt", False),
     (r"\blegal(?:ly)?\s+(?:professional\s+)?privilege[ds]?\b|\blegally\s+privileged\b|"
      r"\bprivileged\s+(?:and\s+confidential|legal\s+advice|information)\b", "exempt", False),
@@ -300,7 +302,9 @@ def _marking(text: str, match: re.Match[str], word: str) -> bool:
     before, after = text[max(0, start - 12):start], text[end:end + 30]
     followed = re.match(MARK_AFTER, after, re.IGNORECASE) is not None
     bracketed = re.search(r"\(\s*$", before) is not None and after.lstrip().startswith(")")
-    return (_at_line_start(text, start) and followed) or bracketed \
+    suffix = re.search(r"\s[\-|/]\s*$", before) is not None and \
+        re.match(r"[ )\].]*(?:$|\n|\t)", after) is not None  # "Depot sale - Restricted"
+    return (_at_line_start(text, start) and followed) or bracketed or suffix \
         or _capitals(match, word, text, followed) or _self_referring(text, start, end)
 
 
@@ -311,7 +315,7 @@ def _part_marking(text: str, match: re.Match[str]) -> int:
     other parts too (then the parts are its sections); 0 otherwise."""
     start, end = match.span()
     after = text[end:end + 30]
-    if re.match(r"\s*(?:of|to|in|and|one|1)\b", after, re.IGNORECASE):
+    if re.match(r"[ ]*(?:of|to|in|and|one|1)\b", after, re.IGNORECASE):
         return 0
     line_end = re.match(r"\s*[)\].]*\s*(?:$|\n|\t)", after) is not None
     if _at_line_start(text, start) and line_end:
