@@ -45,8 +45,9 @@ bench: install
 # Longer reliability runs (fuzz cases, SIGKILL runs, concurrent load) than `make test` bounds.
 stress: install
 	SCRUTINEER_FUZZ_CASES=5000 SCRUTINEER_KILL_RUNS=100 SCRUTINEER_LOAD_SECONDS=120 \
-		SCRUTINEER_EXEMPT_CASES=5000 $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_exempt_fuzz.py tests/test_crash_safety.py \
-		tests/test_concurrent_access.py tests/test_concurrency.py
+		SCRUTINEER_EXEMPT_CASES=5000 $(BIN)/python -m pytest -q tests/test_fuzz.py \
+		tests/test_exempt_fuzz.py tests/test_crash_safety.py tests/test_concurrent_access.py \
+		tests/test_concurrency.py
 
 lint: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
