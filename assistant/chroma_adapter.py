@@ -56,7 +56,8 @@ def paragraph_metadata(paragraph: Paragraph, document: Document) -> dict[str, An
         "heading_path": HEADING_SEPARATOR.join(paragraph.heading_path),
         "part_title": paragraph.part_title,
         "kind": paragraph.kind,
-        "access_rank": max(access_rank(document.meta.access), carried_rank(paragraph.text)),
+        "access_rank": max(access_rank(document.meta.access), access_rank(paragraph.access),
+                           carried_rank(paragraph.text)),
         "version": paragraph.version,
     }
 

@@ -98,6 +98,7 @@ class Paragraph:
     part_title: str = ""  # the agenda-pack part it belongs to, if any
     kind: str = "paragraph"
     version: str = field(default="", compare=False)  # the document version it was stored under
+    access: str = field(default="public", compare=False)  # stated by its part of a pack
 
     @property
     def key(self) -> str:

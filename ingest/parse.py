@@ -8,7 +8,14 @@ from pathlib import Path
 
 from assistant.documents import Document, Paragraph
 from assistant.errors import ExtractionError
-from ingest.access import document_access, doubt_note
+from assistant.exemption import most_restricted
+from ingest.access import (
+    document_access,
+    doubt_note,
+    marked_notes,
+    marked_pages,
+    with_marked_pages,
+)
 from ingest.blocks import build_blocks
 from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
 from ingest.clean import clean, running_headers
@@ -44,14 +51,16 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
     margins = running_headers(raw)
     title, meta = read_metadata(blocks, parts, margins)
     reading = document_access(raw, margins)
-    meta = replace(meta, classification=reading.classification, access=reading.level)
+    marked = marked_pages(raw, parts)
+    level = most_restricted([reading.level, *(m.level for m in marked if m.whole)])
+    meta = replace(meta, classification=reading.classification, access=level)
     if len(parts) == 1:  # one part is the document itself, not a pack
         parts = []
         for unit in units:
             unit.part_title = ""
     doc_id = document_id(path)
     units = drop_title_headings(units, title)
-    paragraphs = to_paragraphs(doc_id, units, max_chars)
+    paragraphs = with_marked_pages(to_paragraphs(doc_id, units, max_chars), marked)
     if not paragraphs:
         raise ExtractionError(str(path), "no text found (only headers, footers or page numbers)")
     document = Document(
@@ -68,7 +77,7 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
         chunker_version=CHUNKER_VERSION,
         ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    return ParsedDocument(document, tuple(paragraphs), doubt_note(reading))
+    return ParsedDocument(document, tuple(paragraphs), doubt_note(reading) + marked_notes(marked))
 
 
 def drop_title_headings(units: list[Unit], title: str) -> list[Unit]:

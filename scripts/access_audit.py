@@ -28,7 +28,8 @@ def audit(folder: Path) -> Counter[str]:
             continue
         meta = parsed.document.meta
         counts[meta.access] += 1
-        marked = [p for p in parsed.paragraphs if carried_level(p.text) != "public"]
+        marked = [p for p in parsed.paragraphs
+                  if carried_level(p.text) != "public" or p.access != "public"]
         counts["paragraphs marked"] += len(marked)
         if meta.access != "public" or parsed.notes or marked:
             print(f"{meta.access:12} {path.name}: {meta.classification!r} {list(parsed.notes)}")

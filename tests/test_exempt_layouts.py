@@ -209,3 +209,50 @@ def test_reads_check_text_even_where_the_stored_rank_misses_it(tmp_path: Path,
     shown = [p.text for p, _ in library.export()]
     assert shown == ["The depot closes in June."]
     assert carried_level("Strictly confidential: the buyer pays £90,000.") == "confidential"
+
+
+PACK = [
+    ["AGENDA", "Cabinet, 4 March 2024", "1. Apologies", "2. Library opening hours",
+     "3. Sale of the Quarry depot"],
+    ["Minutes of the meeting held on 5 February 2024",
+     "1. Apologies were received from Cllr Hart.",
+     "2. The minutes of the last meeting were agreed."],
+    ["Agenda Item 2", "Title of report: Library opening hours",
+     "1. Libraries will open until 8pm on Thursdays from April."],
+    ["Agenda Item 3", "Report title: Sale of the Quarry depot",
+     "EXEMPT INFORMATION - NOT FOR PUBLICATION",
+     "By virtue of paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972.",
+     "1. The Quarry depot is to be sold to Marlow Estates for £812,000."],
+    ["2. Completion is expected in June, subject to the Marlow Estates survey."],
+    ["Agenda Item 4", "Title of report: Parks maintenance",
+     "1. Grass cutting moves to a six-week cycle in the summer."],
+    ["Agenda Item 5", "Report title: Allotments", "1. Allotment rents rise by 3%."],
+]
+
+
+def test_a_restricted_report_bound_into_a_public_pack_is_withheld(tmp_path: Path,
+                                                                  data_dir: Path) -> None:
+    """A report stating its level at the head of its first page, past the pack's opening
+    pages: its pages are withheld below that level, the rest of the pack is public."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "pack.pdf"
+    canvas = Canvas(str(path), pagesize=A4, invariant=1)
+    for lines in PACK:
+        for row, line in enumerate(lines):
+            canvas.drawString(50, 800 - 40 * row, line)
+        canvas.showPage()
+    canvas.save()
+    summary = ingest([path], Settings())
+    result = summary.results[0]
+    assert result.notes == ("pages 4-5 state exempt ('EXEMPT INFORMATION - NOT FOR "
+                            "PUBLICATION'): their paragraphs are shown only to deployments "
+                            "cleared for it",)
+    public = Library(Settings())
+    assert public.documents()[0].meta.access == "public"
+    shown = " ".join(p.text for p in public.paragraphs(result.doc_id))
+    assert "Thursdays" in shown and "six-week" in shown and "Marlow" not in shown
+    cleared = " ".join(p.text for p in Library(Settings(access="exempt")).paragraphs(
+        result.doc_id))
+    assert "£812,000" in cleared and "survey" in cleared
