@@ -51,9 +51,16 @@ def stating_text(raw: RawDocument) -> tuple[str, str]:
 
 
 def document_access(raw: RawDocument, margins: Sequence[str]) -> AccessReading:
-    """The access level the file states, with its classification as printed and any doubt."""
+    """The access level the file states, with its classification as printed and any doubt. A
+    PDF whose first page is an image without text, and which states nothing anywhere else
+    read, is stored as exempt: a classification printed on a scanned cover cannot be read."""
     opening, closing = stating_text(raw)
-    return read_access(opening, [closing, *margins, *raw.marks])
+    reading = read_access(opening, [closing, *margins, *raw.marks])
+    if 1 in raw.image_only_pages and reading.level == "public" and not reading.classification:
+        return AccessReading("exempt", "", "stored as exempt: page 1 is an image without text, "
+                             "so a classification printed on it cannot be read. Check it, and "
+                             "set `--access public` if it is public")
+    return reading
 
 
 def doubt_note(reading: AccessReading) -> tuple[str, ...]:

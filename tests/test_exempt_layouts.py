@@ -256,3 +256,26 @@ def test_a_restricted_report_bound_into_a_public_pack_is_withheld(tmp_path: Path
     cleared = " ".join(p.text for p in Library(Settings(access="exempt")).paragraphs(
         result.doc_id))
     assert "£812,000" in cleared and "survey" in cleared
+
+
+def test_a_scanned_cover_with_nothing_stated_elsewhere_is_stored_exempt(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ingest.parse import parse_file
+
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (400, 560), "white").save(cover)
+    for name, second_page in (("scanned.pdf", "1. The depot sale completes in June."),
+                              ("stated.pdf", "Classification: Unrestricted")):
+        canvas = Canvas(str(tmp_path / name), pagesize=A4, invariant=1)
+        canvas.drawImage(str(cover), 50, 200, 400, 560)
+        canvas.showPage()
+        canvas.drawString(50, 800, second_page)
+        canvas.drawString(50, 760, "2. Members noted the report.")
+        canvas.save()
+    scanned = parse_file(tmp_path / "scanned.pdf")
+    assert scanned.document.meta.access == "exempt"
+    assert scanned.notes[0].startswith("stored as exempt: page 1 is an image without text")
+    assert parse_file(tmp_path / "stated.pdf").document.meta.access == "public"
