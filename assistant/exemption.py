@@ -140,21 +140,21 @@ def _labelled(text: str) -> list[tuple[int, int, Statement]]:
             else match.end()
         shown = value[:1].upper() + value[1:]
         out.append((match.start("label"), end, Statement(
-            _phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown))))
+            _phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown, level))))
     return out
 
 
-def _recorded(label: str, value: str) -> str:
-    """A label's statement as recorded: the value of a classification, the whole statement
-    for a question-like label ("Exempt: No" -> "Not exempt")."""
-    if label.startswith(("exempt", "confidential ", "restricted", "part", "for publication",
-                         "not for", "is ", "does ", "open", "public")) or label == "confidential":
-        if PUBLIC_VALUE.match(value):
-            return "Not exempt" if "publication" not in label else "Public"
-        if YES_VALUE.match(value) and "publication" in label and "not" not in label:
-            return "Public"
-        return _phrase(f"{label.capitalize()}: {value}")
-    return _phrase(value)
+def _recorded(label: str, value: str, level: str) -> str:
+    """A label's statement as recorded: the value of a classification ("Unrestricted"),
+    "Public" or "Not exempt" for a question answered public ("Exempt: No", "For publication:
+    Yes"), the whole statement otherwise ("Exempt: Yes - paragraph 3")."""
+    classifying = label.startswith(("security", "protective", "government", "classification",
+                                    "marking", "confidentiality", "access", "status", "report "))
+    if classifying:
+        return _phrase(value)
+    if level == "public":
+        return "Public" if "publication" in label and "exempt" not in label else "Not exempt"
+    return _phrase(f"{label.capitalize()}: {value}")
 
 
 def _label_level(label: str, value: str) -> str | None:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 PREFILTER = re.compile(r"exempt|\b(?:12|7)\s*a\b|publication|confiden|restrict|sensitive|"
-                       r"privilege|private|\bpart\s*(?:2|ii|b|two)\b", re.IGNORECASE)
+                       r"privilege|private|\bclosed\b|\bpart\s*(?:2|ii|b|two)\b", re.IGNORECASE)
 ABOUT_IT = re.compile(  # a document as the subject of a sentence that states its level
     r"\b(?:(?:this|these|the attached|the enclosed|the accompanying|the)\s+)?(?:report|paper|"
     r"document|appendix|appendices|annex|annexe|item|briefing|information|minutes?|"
@@ -48,12 +48,15 @@ NEGATED = re.compile(
     r"|\bnon[\s\-]*(?:exempt|confidential|restricted)\b|\bunrestricted\b",
     re.IGNORECASE)
 LABEL = re.compile(
-    r"(?:^|\n|\t|  )\s*(?P<label>(?:security\s+|protective\s+|government\s+security\s+)?"
+    r"(?:^|\n|\t|  )\s*(?:(?:report|item|paper|document|decision)\s+)?"
+    r"(?P<label>(?:security\s+|protective\s+|government\s+security\s+)?"
     r"(?:classification|marking)|confidentiality(?:\s+status)?|access(?:\s+level)?|"
-    r"exemptions?|exempt(?:\s+information|\s+report|\s+item)?|exempt\s+from\s+publication|"
+    r"(?:reasons?\s+for\s+|grounds\s+for\s+)?exemptions?|"
+    r"exempt(?:\s+information|\s+report|\s+item)?|exempt\s+from\s+publication|"
     r"confidential(?:\s+information|\s+report|\s+item)?|restricted|"
-    r"(?:is|does)\s+(?:this|the)\s+(?:report|item|paper|decision)\s+(?:exempt|confidential|"
-    r"contain\s+exempt\s+information)|open\s*(?:or|/)\s*(?:exempt|closed|confidential|private)|"
+    r"(?:is|does)\s+(?:this|the)\s+(?:report|item|paper|decision)\s+(?:(?:exempt|confidential)"
+    r"(?:\s+from\s+publication)?|contain\s+(?:any\s+)?(?:exempt|confidential)\s+information)|"
+    r"open\s*(?:or|/)\s*(?:exempt|closed|confidential|private)|"
     r"public\s*(?:or|/)\s*(?:private|exempt|confidential)|(?:not\s+)?for\s+publication|"
     r"publication(?:\s+status)?|status|report\s+status|(?:(?:does\s+)?(?:the|this)\s+)?"
     r"(?:report\s+)?contains?\s+(?:exempt|confidential)\s+information)"
