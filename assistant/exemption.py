@@ -197,7 +197,7 @@ def _markings(text: str) -> list[tuple[int, Statement]]:
     for word, level in MARKINGS:
         for match in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
             start, end = match.span()
-            if word == "exempt" and re.match(r"\s+(?:from|items)\b", text[end:end + 7], re.I):
+            if word == "exempt" and re.match(r"[ ]+(?:from|items)\b", text[end:end + 7], re.I):
                 continue
             strength = _part_marking(text, match) if word.startswith("part") else \
                 int(_marking(text, match, word)) * 2
@@ -210,9 +210,11 @@ def _marking(text: str, match: re.Match[str], word: str) -> bool:
     start, end = match.span()
     before, after = text[max(0, start - 12):start], text[end:end + 30]
     followed = re.match(MARK_AFTER, after, re.IGNORECASE) is not None
-    bracketed = re.search(r"\(\s*$", before) is not None and after.lstrip().startswith(")")
-    suffix = re.search(r"\s[\-|/]\s*$", before) is not None and \
-        re.match(r"[ )\].]*(?:$|\n|\t)", after) is not None  # "Depot sale - Restricted"
+    noun = r"(?:[ ]+(?:report|appendix|annex|item|information|paper|document|minutes?))?"
+    bracketed = re.search(r"\(\s*$", before) is not None and \
+        re.match(rf"{noun}\s*\)", after, re.IGNORECASE) is not None  # "(Exempt report)"
+    suffix = re.search(r"\s[\-|/]\s*$", before) is not None and re.match(
+        rf"{noun}[ )\].]*(?:$|\n|\t)", after, re.IGNORECASE) is not None  # "Sale - Restricted"
     return (_at_line_start(text, start) and followed) or bracketed or suffix \
         or _capitals(match, word, text, followed) or _self_referring(text, start, end)
 

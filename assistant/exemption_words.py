@@ -21,9 +21,9 @@ SELF = re.compile(r"\b(?:this|these|the attached|the enclosed|the accompanying)\
                   re.IGNORECASE)
 PROCEDURAL = re.compile(
     r"\bexclu(?:de|ded|des|ding|sion)\b[^.]{0,80}\b(?:press|public)\b|\bin the absence of the "
-    r"(?:press|public)\b|\b(?:the |any )?(?:following|next|remaining|other|subsequent|any such)"
-    r"\s+(?:exempt\s+|confidential\s+|part\s*(?:2|ii|b)\s+)?(?:items?|business|reports?|"
-    r"matters?)\b|\bitems?\s+of\s+business\b|\bexempt\s+items\b|\bpart\s*(?:2|ii|b|two)\s+"
+    r"(?:press|public)\b|\b(?:the |any )?(?:following|next|remaining|subsequent|any such)"
+    r"\s+(?:exempt\s+|confidential\s+|part\s*(?:2|ii|b)\s+)?(?:items?|business|reports?)\b"
+    r"|\bitems?\s+of\s+business\b|\bexempt[ ]+items\b|\bpart\s*(?:2|ii|b|two)[ ]+"
     r"items\b|\bat the time of (?:preparing|publishing|printing)\b"
     r"|\bthere (?:are|were|is) no\b", re.IGNORECASE)
 GENERIC = re.compile(
