@@ -61,8 +61,11 @@ class NaiveLangChainPipeline:
         from langchain_chroma import Chroma
 
         self.assistant = Assistant(settings)
-        files = sorted({Path(d.source) for d in self.assistant.library.documents()
-                        if not d.meta.exempt})  # what the deployment shows: never raw folders
+        library = self.assistant.library
+        files = sorted({Path(d.source) for d in library.documents() if not d.meta.exempt and
+                        len(library.paragraphs(d.doc_id)) == d.paragraph_count})
+        # what the deployment shows, whole: never raw folders, nor the file of a document
+        # with paragraphs withheld at this level (a restricted report bound into a pack)
         key = hashlib.sha1("\n".join(map(str, files)).encode()).hexdigest()[:12]
         folder = settings.data_dir / "naive-langchain" / key
         ready = (folder / "done").exists()

@@ -256,6 +256,10 @@ def test_a_restricted_report_bound_into_a_public_pack_is_withheld(tmp_path: Path
     cleared = " ".join(p.text for p in Library(Settings(access="exempt")).paragraphs(
         result.doc_id))
     assert "£812,000" in cleared and "survey" in cleared
+    from eval.pipelines import NaiveLangChainPipeline
+
+    naive = NaiveLangChainPipeline(Settings(), [])  # reads files: never one with pages withheld
+    assert not naive.store.similarity_search("Marlow Estates", k=4)
 
 
 def test_a_scanned_cover_with_nothing_stated_elsewhere_is_stored_exempt(tmp_path: Path) -> None:
