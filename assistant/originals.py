@@ -41,11 +41,15 @@ class Original:
 
 def fetch(library: Library, doc_id: str) -> Original:
     """The original of a document this deployment may show. Raises OriginalUnavailableError
-    (saying why) when the document is not in the library for this deployment, or its file is
-    gone or has changed since it was ingested."""
+    (saying why) when the document is not in the library for this deployment, some of its
+    paragraphs are withheld at this level (a restricted report bound into a public pack: the
+    file holds them), or its file is gone or has changed since it was ingested."""
     document = library.document(doc_id)
     if document is None:  # absent, removed, or above this deployment's access level
         raise OriginalUnavailableError("The original is no longer in the library.")
+    if len(library.paragraphs(doc_id)) < document.paragraph_count:  # some are withheld here
+        raise OriginalUnavailableError("The original cannot be shown in this deployment; its "
+                                       "paragraphs can be read in the library.")
     return Original(doc_id=doc_id, file_name=document.file_name,
                     mime_type=MIME_TYPES.get(Path(document.file_name).suffix.lower(),
                                              "application/octet-stream"),

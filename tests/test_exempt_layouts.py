@@ -260,6 +260,10 @@ def test_a_restricted_report_bound_into_a_public_pack_is_withheld(tmp_path: Path
 
     naive = NaiveLangChainPipeline(Settings(), [])  # reads files: never one with pages withheld
     assert not naive.store.similarity_search("Marlow Estates", k=4)
+    assistant = Assistant(Settings())
+    assert assistant.original(result.doc_id) is None  # the file holds the withheld pages
+    assert assistant.page_image(result.doc_id, 3) is None
+    assert Assistant(Settings(access="exempt")).original(result.doc_id) is not None
 
 
 def test_a_scanned_cover_with_nothing_stated_elsewhere_is_stored_exempt(tmp_path: Path) -> None:
