@@ -25,7 +25,8 @@ PROCEDURAL = re.compile(
     r"\s+(?:exempt\s+|confidential\s+|part\s*(?:2|ii|b)\s+)?(?:items?|business|reports?)\b"
     r"|\bitems?\s+of\s+business\b|\bexempt[ ]+items\b|\bpart\s*(?:2|ii|b|two)[ ]+"
     r"items\b|\bat the time of (?:preparing|publishing|printing)\b"
-    r"|\bthere (?:are|were|is) no\b", re.IGNORECASE)
+    r"|\bthere (?:are|were|is) no (?:exempt |confidential |part\s*(?:2|ii|b) )?(?:items?|"
+    r"business|reports?)\b", re.IGNORECASE)
 GENERIC = re.compile(
     r"\b(?:do|does|must|should|will)\s*(?:not|n't)\s+(?:include|disclose|publish|contain)\b|"
     r"\bnever\s+(?:include|disclose|publish)\b|\bexclud(?:e|es|ing)\b[^.]{0,60}\b(?:documents?|"
