@@ -31,7 +31,7 @@ class ParsedDocument:
 
     document: Document
     paragraphs: tuple[Paragraph, ...]
-    notes: tuple[str, ...] = ()  # for the ingest summary: an uncertain access reading
+    notes: tuple[str, ...] = ()  # for the ingest summary: doubtful access, withheld pages
 
 
 def content_hash(path: Path) -> str:
