@@ -127,17 +127,15 @@ def _labelled(text: str) -> list[tuple[int, int, Statement]]:
     out = []
     for match in LABEL.finditer(text):
         label = " ".join(match.group("label").lower().split())
-        raw = match.group("value")
-        value = " ".join((raw.split("\n")[0] if raw.split("\n")[0].strip() else raw).split())
-        value = value.strip(" .;,")
+        first, following = match.group("value"), match.group("next") or ""
+        on_next_line = not first.strip()  # "Classification:" with its value on the next line
+        value = " ".join((following if on_next_line else first).split()).strip(" .;,")
         level = _label_level(label, value)
         tabbed = match.group("sep") == "\t"
         if level is None or (tabbed and not (PUBLIC_VALUE.match(value) or YES_VALUE.match(value)
                                              or RESTRICTIVE_WORDS.match(value))):
             continue
-        end = match.start("value") + len(match.group("value").split("\n")[0]) \
-            if level != "public" or PUBLIC_VALUE.match(value) or YES_VALUE.match(value) \
-            else match.end()
+        end = match.end() + (len(following) if on_next_line else 0)
         shown = value[:1].upper() + value[1:]
         out.append((match.start("label"), end, Statement(
             _phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown, level))))
@@ -241,8 +239,10 @@ def _part_marking(text: str, match: re.Match[str]) -> int:
 
 
 def _at_line_start(text: str, start: int) -> bool:
-    before = text[max(0, start - 12):start]
-    return start == 0 or re.search(r"(?:^|\n|\t)[\s\-(\[:]*$", before) is not None
+    """At the start of a line or cell, or just after a label there ("Access: Confidential")."""
+    before = text[max(0, start - 45):start]
+    return start == 0 or re.search(r"(?:^|\n|\t)(?:[A-Za-z][A-Za-z /()]{0,40}:)?[\s\-(\[:]*$",
+                                   before) is not None
 
 
 def _capitals(match: re.Match[str], word: str, text: str, followed: bool) -> bool:

@@ -32,7 +32,7 @@ GENERIC = re.compile(
     r"\bnever\s+(?:include|disclose|publish)\b|\bexclud(?:e|es|ing)\b[^.]{0,60}\b(?:documents?|"
     r"information|papers?|works?)\b|\b(?:information|documents?|material|papers?|works?|"
     r"matters?|items?)\s+(?:which|that|where)\s+(?:is|are|would|might|may|could|discloses?|"
-    r"contains?|includes?)\b|\bwhether\b|\bif\s+(?:the|a|any)\b|\bdefinition of\b",
+    r"contains?|includes?)\b|\bdefinition of\b",
     re.IGNORECASE)
 NEGATED = re.compile(
     r"\b(?:does|do|will|did|shall)\s*(?:not|n't)\s+(?:contain|include|involve|disclose|"
@@ -40,8 +40,8 @@ NEGATED = re.compile(
     r"(?:2|ii|b))[^;]*?(?=\bbut\b|\bhowever\b|\bexcept\b|\bsave\b|\bother than\b|\balthough\b"
     r"|;|\.\s|$)"
     r"|\b(?:contains?|includes?|there is|there are)\s+no\s+(?:exempt|confidential|restricted|"
-    r"commercially)[\w\s]{0,40}?\b(?:information|material|items?|appendix|appendices|matters?)"
-    r"\b(?:[^;.]*?schedule\s*12\s*a[^;.]*)?"
+    r"commercially)(?:[\w\s]{0,40}?\b(?:information|material|items?|appendix|appendices|"
+    r"matters?)\b(?:[^;.]*?schedule\s*12\s*a[^;.]*)?|\b)"
     r"|\bno\s+(?:part|element)\s+of\s+(?:this|the)\s+\w+\s+is\s+(?:exempt|confidential)\b"
     r"|\bnone\s+of\s+(?:this|the)\s+\w+\s+is\s+(?:exempt|confidential|restricted)\b"
     r"|\b(?:is|are)\s+not\s+(?:considered\s+(?:to\s+be\s+)?)?(?:exempt|confidential|"
@@ -62,7 +62,7 @@ LABEL = re.compile(
     r"publication(?:\s+status)?|status|report\s+status|(?:(?:does\s+)?(?:the|this)\s+)?"
     r"(?:report\s+)?contains?\s+(?:exempt|confidential)\s+information)"
     r"\s*(?:\(y/n\)|\?)?\s*(?P<sep>[:?]|\t)\s*"
-    r"(?P<value>[^\n\t]{0,80}(?:\n\s*[^\n\t]{0,80})?)", re.IGNORECASE)
+    r"(?P<value>[^\n\t]{0,80})(?=(?P<next>\n\s*[^\n\t]{0,80})?)", re.IGNORECASE)
 PUBLIC_VALUE = re.compile(r"^(?:unrestricted|open|public|non[\s\-]*exempt|not\s+exempt|no\b|"
                           r"n\b|none|nil|not\s+confidential|not\s+restricted|n/a|part\s*(?:1|i)"
                           r"\b|official\b(?!\s*[\-–]?\s*sensitive))", re.IGNORECASE)
