@@ -31,7 +31,11 @@ from assistant.exemption_words import (
     SELF,
     STATEMENTS,
     YES_VALUE,
+    alone_on_line,
+    blank_out,
+    phrase,
     prepared,
+    sentence_around,
 )
 from assistant.settings import ACCESS_LEVELS
 
@@ -71,11 +75,13 @@ def statements(text: str) -> list[Statement]:
     blanked = folded
     for start, end, statement in _labelled(folded):
         found.append((start, statement))
-        blanked = _blank(blanked, start, end)
+        blanked = blank_out(blanked, start, end)
     for match in NEGATED.finditer(blanked):
-        found.append((match.start(), Statement(_phrase(match.group(0)), "public",
+        if "\n\n" in match.group(0):  # "…had not" ending a paragraph, "CONFIDENTIAL" below
+            continue
+        found.append((match.start(), Statement(phrase(match.group(0)), "public",
                                                recorded="Not exempt")))
-        blanked = _blank(blanked, match.start(), match.end())
+        blanked = blank_out(blanked, match.start(), match.end())
     for pattern, level, certain in STATEMENTS:
         for match in re.finditer(pattern, blanked, re.IGNORECASE):
             if _incidental(blanked, match.start(), match.end()):
@@ -138,7 +144,7 @@ def _labelled(text: str) -> list[tuple[int, int, Statement]]:
         end = match.end() + (len(following) if on_next_line else 0)
         shown = value[:1].upper() + value[1:]
         out.append((match.start("label"), end, Statement(
-            _phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown, level))))
+            phrase(f"{label}: {value}"), level, recorded=_recorded(label, shown, level))))
     return out
 
 
@@ -149,10 +155,10 @@ def _recorded(label: str, value: str, level: str) -> str:
     classifying = label.startswith(("security", "protective", "government", "classification",
                                     "marking", "confidentiality", "access", "status", "report "))
     if classifying:
-        return _phrase(value)
+        return phrase(value)
     if level == "public":
         return "Public" if "publication" in label and "exempt" not in label else "Not exempt"
-    return _phrase(f"{label.capitalize()}: {value}")
+    return phrase(f"{label.capitalize()}: {value}")
 
 
 def _label_level(label: str, value: str) -> str | None:
@@ -265,22 +271,14 @@ def _self_referring(text: str, start: int, end: int) -> bool:
 
 def _incidental(text: str, start: int, end: int) -> bool:
     """A mention about other items (procedure) or about a category in general, not about
-    this document."""
-    sentence = _sentence(text, start, end)
+    this document. A statement standing alone on its line ("Commercially sensitive") is a
+    marking whatever the lines around it say; "Part 2" has its own rules."""
+    if alone_on_line(text, start, end) and not re.match(r"part\b", text[start:end], re.I):
+        return False
+    sentence = sentence_around(text, start, end)
     if SELF.search(sentence) and not re.search(r"\bfollowing\s+items\b", sentence, re.I):
         return False
     return PROCEDURAL.search(sentence) is not None or GENERIC.search(sentence) is not None
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around a span, at most 200 characters either side; a blank line or a
-    full stop before a capital ends it."""
-    left = text[max(0, start - 200):start]
-    right = text[end:end + 200]
-    cut = max((m.end() for m in re.finditer(r"\n\s*\n|[.!?;]\s+(?=[A-Z(])|\]", left)),
-              default=0)
-    stop = re.search(r"\n\s*\n|[.!?;](?:\s+|$)|\[", right)
-    return left[cut:] + text[start:end] + (right[:stop.start()] if stop else right)
 
 
 def _context(text: str, match: re.Match[str]) -> str:
@@ -292,12 +290,4 @@ def _context(text: str, match: re.Match[str]) -> str:
         left = left.partition(" ")[2]
     if len(right) == 40:
         right = right.rpartition(" ")[0]
-    return _phrase(f"{left}{match.group(0)}{right}")
-
-
-def _phrase(text: str) -> str:
-    return " ".join(text.split()).strip(" .,;:-")[:80]
-
-
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return phrase(f"{left}{match.group(0)}{right}")

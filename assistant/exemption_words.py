@@ -1,6 +1,6 @@
 """The words of access statements: the patterns that find labels, negations, statements and
-markings, what counts as procedure or a category in general, and how text is folded before
-matching (see ``assistant.exemption``)."""
+markings, what counts as procedure or a category in general, how text is folded before
+matching, and the spans around a match (see ``assistant.exemption``)."""
 
 from __future__ import annotations
 
@@ -117,3 +117,32 @@ def prepared(text: str) -> str:
         cells = [" ".join(c.split()) for c in re.split(r"\t|\s{3,}", line)]
         lines.append("\t".join(c for c in cells if c))
     return "\n".join(lines)
+
+
+def alone_on_line(text: str, start: int, end: int) -> bool:
+    """Whether a match is all the words of its line or cell."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    stops = [i for i in (text.find("\n", end), text.find("\t", end)) if i >= 0]
+    rest = text[line_start:start] + text[end:min(stops, default=len(text))]
+    return re.search(r"[A-Za-z]", rest) is None
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence around a span, at most 200 characters either side; a blank line or a
+    full stop before a capital ends it."""
+    left = text[max(0, start - 200):start]
+    right = text[end:end + 200]
+    cut = max((m.end() for m in re.finditer(r"\n\s*\n|[.!?;]\s+(?=[A-Z(])|\]", left)),
+              default=0)
+    stop = re.search(r"\n\s*\n|[.!?;](?:\s+|$)|\[", right)
+    return left[cut:] + text[start:end] + (right[:stop.start()] if stop else right)
+
+
+def phrase(text: str) -> str:
+    """Words as named in a message: spaces collapsed, at most 80 characters."""
+    return " ".join(text.split()).strip(" .,;:-")[:80]
+
+
+def blank_out(text: str, start: int, end: int) -> str:
+    """``text`` with a span replaced by spaces (line breaks kept), so it is matched no more."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
