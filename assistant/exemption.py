@@ -24,6 +24,8 @@ from assistant.exemption_words import (
     MARK_AFTER,
     MARKINGS,
     NEGATED,
+    NEGATED_NOUN,
+    NEGATED_WORD,
     PREFILTER,
     PROCEDURAL,
     PUBLIC_VALUE,
@@ -77,11 +79,11 @@ def statements(text: str) -> list[Statement]:
         found.append((start, statement))
         blanked = blank_out(blanked, start, end)
     for match in NEGATED.finditer(blanked):
-        if "\n\n" in match.group(0):  # "…had not" ending a paragraph, "CONFIDENTIAL" below
+        words = _negation_words(match.group(0))
+        if not NEGATED_WORD.search(words):
             continue
-        found.append((match.start(), Statement(phrase(match.group(0)), "public",
-                                               recorded="Not exempt")))
-        blanked = blank_out(blanked, match.start(), match.end())
+        found.append((match.start(), Statement(phrase(words), "public", recorded="Not exempt")))
+        blanked = blank_out(blanked, match.start(), match.start() + len(words))
     for pattern, level, certain in STATEMENTS:
         for match in re.finditer(pattern, blanked, re.IGNORECASE):
             if _incidental(blanked, match.start(), match.end()):
@@ -91,6 +93,15 @@ def statements(text: str) -> list[Statement]:
     for start, statement in _markings(blanked):
         found.append((start, statement))
     return [s for _, s in sorted(found, key=lambda item: item[0])]
+
+
+def _negation_words(words: str) -> str:
+    """A negation's words, up to a blank line unless they go on to say what is not there ("…
+    contains no / exempt / information" split over Word paragraphs): "…had not" ending a
+    paragraph does not negate a "CONFIDENTIAL" below it."""
+    if "\n\n" not in words or NEGATED_NOUN.search(words):
+        return words
+    return words.split("\n\n")[0]
 
 
 def carried_level(text: str) -> str:

@@ -48,6 +48,10 @@ NEGATED = re.compile(
     r"restricted)\b|\bnot\s+(?:exempt|confidential|restricted|for\s+publication:\s*no)\b"
     r"|\bnon[\s\-]*(?:exempt|confidential|restricted)\b|\bunrestricted\b",
     re.IGNORECASE)
+NEGATED_WORD = re.compile(r"exempt|confidential|restricted|commercially|legally|part",
+                          re.IGNORECASE)  # what a negation is about: it must come before a break
+NEGATED_NOUN = re.compile(r"(?:exempt|confidential|restricted)\W+(?:information|material|items?|"
+                          r"appendix|appendices)", re.IGNORECASE)
 LABEL = re.compile(
     r"(?:^|\n|\t|  )\s*(?:(?:report|item|paper|document|decision)\s+)?"
     r"(?P<label>(?:security\s+|protective\s+|government\s+security\s+)?"
