@@ -4,16 +4,9 @@ whoever has the URL. Real store, real app pages, and two real app servers driven
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +20,7 @@ from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings, get_settings
 from ingest import ingest
 from ingest.maintenance import remove
 from samples.generate import render_pdf
+from tests.app_server import running_app
 from tests.conftest import ROOT, SAMPLES
 from tests.helpers import shown
 
@@ -178,49 +172,6 @@ def test_a_text_source_is_read_in_its_document_from_the_library(tmp_path: Path) 
 # -- two real deployments on one install and one library --------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_app(data: Path, access: str, stack: ExitStack) -> Iterator[str]:
-    """`scrutineer ui` on a free loopback port with this access level; yields its URL."""
-    port = free_port()
-    env = {**os.environ, "SCRUTINEER_DATA_DIR": str(data), "SCRUTINEER_ACCESS": access,
-           "SCRUTINEER_EMBEDDING_MODEL": DEFAULT_EMBEDDING_MODEL}
-    log = stack.enter_context((data / f"ui-{access}.log").open("w"))
-    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server; kill it when it has not stopped within 10 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def wait_healthy(url: str, deadline: float) -> None:
-    """Return once the app at ``url`` answers its health check; fail at ``deadline``."""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"the app at {url} did not start in time")
-
-
 def get(url: str) -> tuple[int, bytes]:
     """Status and body of a GET on loopback (error statuses included)."""
     assert urlsplit(url).hostname == "127.0.0.1"
@@ -280,12 +231,10 @@ def test_a_public_deployment_cannot_fetch_an_exempt_original_by_any_url(reports:
                          check_model=False).unrestricted()
     [secret] = [d for d in everything.documents() if d.file_name == "quillfeather-exempt.pdf"]
     assert secret.meta.access == "exempt"
-    with ExitStack() as stack:
-        exempt = stack.enter_context(running_app(data, "exempt", stack))
-        public = stack.enter_context(running_app(data, "public", stack))
-        deadline = time.monotonic() + 60
-        wait_healthy(exempt, deadline)
-        wait_healthy(public, deadline)
+    env = {"SCRUTINEER_DATA_DIR": str(data), "SCRUTINEER_EMBEDDING_MODEL":
+           DEFAULT_EMBEDDING_MODEL}
+    with running_app({**env, "SCRUTINEER_ACCESS": "exempt"}, data / "ui-exempt.log") as exempt, \
+            running_app({**env, "SCRUTINEER_ACCESS": "public"}, data / "ui-public.log") as public:
         seen, downloaded, served = exempt_session(exempt, secret.title)
         assert downloaded == pdf  # the exempt deployment did hand the original out
         assert pdf in served and any(b.startswith((b"\x89PNG", b"\xff\xd8")) for b in served)

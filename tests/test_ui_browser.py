@@ -3,13 +3,8 @@ download): start the app on loopback, ask, open a citation, save screenshots."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +12,7 @@ import pytest
 
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, Settings
 from ingest import ingest
+from tests.app_server import running_app
 from tests.conftest import SAMPLES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -30,46 +26,14 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                        "where apt-get can)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-library")
     ingest([SAMPLES], Settings(data_dir=data, embedding_model=DEFAULT_EMBEDDING_MODEL))
-    port = _free_port()
-    env = {**os.environ, "SCRUTINEER_DATA_DIR": str(data),
-           "SCRUTINEER_EMBEDDING_MODEL": DEFAULT_EMBEDDING_MODEL}
-    log = (data / "ui.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               cwd=Path(__file__).resolve().parent.parent)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail((data / "ui.log").read_text())
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start within 90 s")
+    env = {"SCRUTINEER_DATA_DIR": str(data), "SCRUTINEER_EMBEDDING_MODEL":
+           DEFAULT_EMBEDDING_MODEL}
+    with running_app(env, data / "ui.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # a server busy with a session can ignore SIGTERM
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def test_ask_open_a_citation_and_take_screenshots(server: str) -> None:
