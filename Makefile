@@ -7,7 +7,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test lint samples ingest-samples bench stress clean browser
+.PHONY: run test install install-test lint samples ingest-samples bench stress clean browser \
+	eval-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,11 @@ test: install browser
 # Benchmarks (about 25 minutes; needs ../shared): writes bench/results.json and bench/results.md.
 bench: install
 	$(BIN)/python -m bench
+
+# Quality on every development source (needs ../shared; about 15 minutes the first time):
+# one table per source in eval-runs/dev-<date-time>/dev.md. EVAL_DEV_ARGS=--baselines adds baselines.
+eval-dev: install
+	$(BIN)/scrutineer eval dev $(EVAL_DEV_ARGS)
 
 # Longer reliability runs (fuzz cases, SIGKILL runs, concurrent load) than `make test` bounds.
 stress: install

@@ -47,6 +47,44 @@ def run_command(testset: Path, library: Path | None, pipelines: tuple[str, ...],
     click.echo(f"\nWrote {out / 'results.jsonl'}, summary.json, report.md and report.html")
 
 
+@eval_group.command("dev")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="The shared corpus (default: ../shared/corpus beside the project).")
+@click.option("--source", "sources", multiple=True,
+              type=click.Choice(["seeds-kent", "councils", "qmsum-val"]),
+              help="Only these sources (repeat); default all that are present.")
+@click.option("--baselines", is_flag=True,
+              help="Also run dense-only, BM25-only and the naive LangChain pipeline.")
+@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs/libraries"),
+              show_default=True, help="Where each source's library is kept between runs.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where results go (default: eval-runs/dev-<date-time>).")
+def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, work: Path,
+                out: Path | None) -> None:
+    """Measure the shipped pipeline on every development source: one table per source.
+
+    \b
+    Example:
+      scrutineer eval dev --baselines
+    """
+    import time
+
+    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, run_dev
+    from eval.devtable import dev_markdown
+
+    out = out or Path("eval-runs") / time.strftime("dev-%Y%m%d-%H%M%S")
+    pipelines = PIPELINES if baselines else ("scrutineer",)
+
+    def progress(source: str, pipeline: str, done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            click.echo(f"  {source} / {pipeline}: {done}/{total}", err=True)
+
+    results = _guard(lambda: run_dev(corpus or DEFAULT_CORPUS, work.parent / work.name, out,
+                                     pipelines, sources or SOURCE_NAMES, progress))
+    click.echo(dev_markdown(results))
+    click.echo(f"Wrote {out / 'dev.md'}, dev.json and per-source results.jsonl")
+
+
 @eval_group.command("score")
 @click.argument("testset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("answers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -110,5 +148,5 @@ def _guard(action: Any) -> Any:
 
     try:
         return action()
-    except (ScrutineerError, ValueError) as exc:
+    except (ScrutineerError, ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc

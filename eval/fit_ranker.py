@@ -1,0 +1,112 @@
+"""`scrutineer eval fit-ranker`: fit the ranker on the development sources and report it out
+of sample: for each source, a ranker fitted on the other sources only (leave one source out),
+and within each source by cross-validation grouped by council, meeting or document. Writes
+the ranker fitted on every source to assistant/ranker.json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.ranking import FEATURES, RANKER_FILE, LinearRanker
+from eval.ranking_data import Pool, pool_for, summary
+from eval.testset import load_testset
+
+STRENGTH = 0.1  # L2 penalty of the listwise model (chosen leaving one source out)
+
+
+def collect(corpus: Path, work: Path, names: Sequence[str]) -> list[Pool]:
+    """Candidate pools of every answerable question of the named sources (their libraries are
+    ingested under WORK as `eval dev` does)."""
+    from assistant.assistant import Assistant
+    from eval.dev import find_sources, source_settings
+    from ingest import ingest
+
+    pools = []
+    for source in find_sources(corpus, work, names):
+        settings = source_settings(source, work)
+        ingest(list(source.folders), settings)
+        assistant = Assistant(settings)
+        for item in load_testset(source.testset):
+            if item.answerable:
+                pools.append(pool_for(assistant, item, source.name, source.group(item)))
+    return pools
+
+
+def fit(pools: Sequence[Pool], strength: float = STRENGTH) -> LinearRanker:
+    """A listwise model: the softmax of the scores over each question's candidates should put
+    its mass on the gold paragraphs (conditional logit), with an L2 penalty ``strength``.
+    Questions whose pool holds no gold paragraph teach nothing and are left out."""
+    from scipy.optimize import minimize
+
+    matrix = np.vstack([p.features for p in pools])
+    means, scales = matrix.mean(axis=0), matrix.std(axis=0)
+    scales[scales == 0] = 1.0
+    data = [((p.features - means) / scales, p.labels) for p in pools if p.labels.any()]
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        total, gradient = 0.0, np.zeros_like(weights)
+        for rows, gold in data:
+            scores = rows @ weights
+            exp = np.exp(scores - scores.max())
+            on_gold = exp * gold
+            total -= np.log(on_gold.sum()) - np.log(exp.sum())
+            gradient -= (on_gold / on_gold.sum() - exp / exp.sum()) @ rows
+        count = max(len(data), 1)
+        return (total / count + strength * weights @ weights / 2,
+                gradient / count + strength * weights)
+
+    found = minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B")
+    return LinearRanker(tuple(map(float, found.x)), tuple(map(float, means)),
+                        tuple(map(float, scales)))
+
+
+def column(name: str) -> Callable[[Pool], np.ndarray]:
+    index = FEATURES.index(name)
+    return lambda pool: pool.features[:, index]
+
+
+def scorer(ranker: LinearRanker) -> Callable[[Pool], np.ndarray]:
+    return lambda pool: ranker.scores(pool.features)
+
+
+def grouped_cv(pools: Sequence[Pool], folds: int = 5) -> dict[str, float]:
+    """Each group's questions ranked by a model fitted without that group's fold."""
+    groups = sorted({p.group for p in pools})
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    scores: dict[str, np.ndarray] = {}
+    for fold in range(folds):
+        train = [p for p in pools if fold_of[p.group] != fold]
+        ranker = fit(train)
+        for pool in pools:
+            if fold_of[pool.group] == fold:
+                scores[pool.item_id] = ranker.scores(pool.features)
+    return summary(list(pools), lambda pool: scores[pool.item_id])
+
+
+def report(pools: Sequence[Pool]) -> dict[str, dict[str, Any]]:
+    """Per source: RRF (today's fusion), dense and BM25 alone, the ranker fitted on the other
+    sources, and grouped cross-validation within the source."""
+    out: dict[str, dict[str, Any]] = {}
+    for source in dict.fromkeys(p.source for p in pools):
+        mine = [p for p in pools if p.source == source]
+        others = [p for p in pools if p.source != source]
+        row = {"rrf": summary(mine, column("fused")), "dense": summary(mine, column("dense")),
+               "bm25": summary(mine, column("lexical"))}
+        if others:
+            row["fitted on other sources"] = summary(mine, scorer(fit(others)))
+        row["grouped cv"] = grouped_cv(mine)
+        out[source] = row
+    return out
+
+
+def write(pools: Sequence[Pool], path: Path = RANKER_FILE) -> LinearRanker:
+    """Fit on every pool and save the ranker."""
+    ranker = fit(pools)
+    sources = sorted({p.source for p in pools})
+    path.write_text(ranker.to_json(sources=sources, questions=len(pools),
+                                   command="scrutineer eval fit-ranker", strength=STRENGTH))
+    return ranker

@@ -1,0 +1,102 @@
+"""Candidate pools with features and gold labels, for fitting and checking the ranker:
+for every answerable question of a development source, the candidates both searches find
+(as the shipped pipeline gathers them), each candidate's FEATURES row, and whether it matches
+a gold paragraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import Hit, matches
+from eval.testset import TestItem
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One question's candidates: features (rows), labels, and its source and group."""
+
+    item_id: str
+    source: str
+    group: str
+    features: np.ndarray
+    labels: np.ndarray  # 1 where the candidate matches a gold paragraph
+    gold: int  # gold items of the question (for recall)
+    matched: tuple[frozenset[int], ...]  # per candidate, which gold items it matches
+
+
+def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
+    """The candidate pool of one question, as the shipped pipeline gathers it."""
+    candidates, matrix = gather(assistant, item.question, item.history, _given(item))
+    matched = tuple(frozenset(g for g, gold in enumerate(item.evidence) if matches(
+        Hit(c.document.file_name, c.paragraph.label, c.paragraph.text), gold))
+        for c in candidates)
+    labels = np.array([1.0 if m else 0.0 for m in matched], dtype=np.float32)
+    return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched)
+
+
+def _given(item: TestItem) -> Any:
+    from assistant.answers import Filters
+
+    return Filters(**{k: tuple(v) if isinstance(v, list) else v
+                      for k, v in item.filters.items()}) if item.filters else None
+
+
+def hit_recall(pool: Pool, scores: np.ndarray, k: int) -> tuple[float, float]:
+    """hit@k and recall@k of the pool ordered by ``scores``."""
+    order = np.argsort(-scores, kind="stable")[:k]
+    found = set().union(*(pool.matched[i] for i in order)) if len(order) else set()
+    return float(bool(found)), len(found) / pool.gold if pool.gold else 0.0
+
+
+def summary(pools: list[Pool], scorer: Any) -> dict[str, float]:
+    """Mean hit@1, hit@5, recall@10 and the share of questions with gold in the pool."""
+    rows = {"hit@1": [], "hit@5": [], "recall@10": [], "in_pool": []}
+    for pool in pools:
+        scores = scorer(pool)
+        rows["hit@1"].append(hit_recall(pool, scores, 1)[0])
+        rows["hit@5"].append(hit_recall(pool, scores, 5)[0])
+        rows["recall@10"].append(hit_recall(pool, scores, 10)[1])
+        rows["in_pool"].append(float(pool.labels.any()))
+    return {k: round(float(np.mean(v)), 4) if v else 0.0 for k, v in rows.items()} | {
+        "n": len(pools)}
+
+
+POOL = 60  # candidates taken from each search
+
+
+def gather(assistant: Any, question: str, history: Any, given: Any) -> tuple[list, np.ndarray]:
+    """Candidates of both searches over the documents in scope, with their features."""
+    from assistant.answers import Filters
+    from assistant.conversation import rewrite
+    from assistant.lexical import tokenize
+    from assistant.query import DATE_RE, FIGURE_RE, infer_filters, intent
+    from assistant.ranking import Candidate, RankQuery, features
+
+    retriever = assistant.retriever
+    retriever.refresh()
+    standalone = rewrite(question, history)
+    stated = infer_filters(standalone, list(retriever.documents.values()))
+    docs = {d.doc_id: d for d in retriever.allowed((given or Filters()).merged(stated))}
+    lexical = retriever.lexical
+    rows = lexical.rows(docs)
+    terms = tokenize(standalone)
+    vector = assistant.library.embedder.embed_one(standalone)
+    dense = lexical.similarities(vector, rows)
+    bm25 = lexical.scores(terms, rows)
+    dense_order = np.argsort(-dense, kind="stable")[:POOL]
+    bm25_order = [i for i in np.argsort(-bm25, kind="stable")[:POOL] if bm25[i] > 0]
+    dense_rank = {int(i): r for r, i in enumerate(dense_order)}
+    bm25_rank = {int(i): r for r, i in enumerate(bm25_order)}
+    chosen = list(dict.fromkeys([*dense_rank, *bm25_rank]))
+    keys = [lexical.key(int(rows[i])) for i in chosen]
+    paragraphs = {p.key: p for p in assistant.library.get_paragraphs(keys)}
+    pool = [Candidate(paragraphs[k], docs[paragraphs[k].doc_id], float(dense[i]),
+                      float(bm25[i]), dense_rank.get(i), bm25_rank.get(i))
+            for i, k in zip(chosen, keys, strict=True) if k in paragraphs]
+    wanted = intent(standalone)
+    query = RankQuery(standalone, tuple(terms), wanted.names, wanted.years,
+                      bool(FIGURE_RE.search(standalone) or DATE_RE.search(standalone)))
+    return pool, features(query, pool, lexical.idf(terms))
