@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import logging
 import re
 import shutil
@@ -226,6 +227,46 @@ class LexicalIndex:
             scores = scores * allowed
         return [LexicalHit(ids[int(i)], float(scores[i])) for i in _top(scores, k)
                 if scores[i] > 0]
+
+
+    def key(self, row: int) -> str:
+        """The store key of an index row."""
+        return self._ids[row]
+
+    def scores(self, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """BM25 scores of the index ``rows`` for already tokenized ``terms`` (zeros for terms
+        the library does not hold)."""
+        with self._lock:
+            model = self._model
+        known = [t for t in terms if t in self._vocab]
+        if model is None or not known or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        return np.asarray(model.get_scores(known), dtype=np.float32)[rows]
+
+    def similarities(self, vector: Sequence[float], rows: np.ndarray) -> np.ndarray | None:
+        """Cosine similarities of ``vector`` with the stored vectors of ``rows`` (None when the
+        index holds no vectors)."""
+        with self._lock:
+            vectors = self._vectors
+        if vectors is None:
+            return None
+        return np.asarray(vectors[rows]) @ np.asarray(vector, dtype=np.float32)
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """log(1 + N / (1 + df)) of each term over the whole library (a term it lacks gets the
+        highest weight)."""
+        with self._lock:
+            model = self._model
+        if model is None:
+            return {t: 1.0 for t in terms}
+        indptr = model.scores["indptr"]
+        total = max(int(model.scores.get("num_docs", len(self._ids))), 1)
+        out = {}
+        for term in terms:
+            index = model.vocab_dict.get(term)
+            df = int(indptr[index + 1] - indptr[index]) if index is not None else 0
+            out[term] = math.log(1 + total / (1 + df))
+        return out
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
