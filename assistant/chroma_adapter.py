@@ -35,7 +35,8 @@ def _meta_fields(meta: DocumentMeta) -> dict[str, Any]:
     fields = asdict(meta)
     fields["access_rank"] = access_rank(meta.access)
     fields["meeting_day"] = date_number(meta.meeting_date)
-    councils = [c.strip() for c in meta.council.split(";") if c.strip()]
+    names = f"{meta.council};{meta.council_alias}".split(";")  # aliases: what its address says
+    councils = list(dict.fromkeys(c.strip() for c in names if c.strip()))
     if councils:
         fields["councils"] = councils
     return fields

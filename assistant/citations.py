@@ -4,22 +4,7 @@
 from __future__ import annotations
 
 from assistant.documents import Document, Paragraph
-
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
-
-
-def readable_date(iso: str) -> str:
-    """``2021-03-22`` -> ``22 March 2021``; ``2019-10`` -> ``October 2019``."""
-    parts = iso.split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return iso
+from assistant.documents import readable_date as readable_date  # re-exported: its old home
 
 
 def locator(paragraph: Paragraph) -> str:

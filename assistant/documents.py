@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 DOC_TYPES = (
@@ -9,6 +10,7 @@ DOC_TYPES = (
     "minutes",
     "agenda",
     "agenda pack",
+    "agenda item",  # a committee site's page for one item
     "appendix",
     "decision record",
     "strategy",
@@ -17,6 +19,32 @@ DOC_TYPES = (
 )
 
 PARAGRAPH_KINDS = ("paragraph", "table_row", "minutes_item", "text", "table")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def readable_date(iso: str) -> str:
+    """``2021-03-22`` -> ``22 March 2021``; ``2019-10`` -> ``October 2019``."""
+    parts = iso.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return iso
+
+
+def with_aliases(council: str, aliases: str) -> str:
+    """The council with the names its web address gives that it does not already say:
+    "Aberdeen City (aberdeencity)", "Wiltshire Council"."""
+    words = set(re.findall(r"\w+", council.lower()))
+    extra = [a.strip() for a in aliases.split(";")
+             if a.strip() and not set(re.findall(r"\w+", a.lower())) <= words]
+    if not council:
+        return "; ".join(extra)
+    return f"{council} ({'; '.join(extra)})" if extra else council
 
 
 def store_key(para_id: str, version: str) -> str:
@@ -36,6 +64,7 @@ class DocumentMeta:
     """What a document says about itself. Unknown values stay empty."""
 
     council: str = ""
+    council_alias: str = ""  # "; "-joined names its web address gives ("West Berkshire; westberks")
     committee: str = ""
     meeting_date: str = ""  # ISO: YYYY-MM-DD, or YYYY-MM when only the month is printed
     report_ref: str = ""
@@ -44,6 +73,8 @@ class DocumentMeta:
     classification: str = ""  # as printed: "Unrestricted", "Exempt", "Part 2", ...
     access: str = "public"  # public | exempt | confidential (settings.ACCESS_LEVELS)
     access_overridden: bool = False  # set at ingest (`--access`), not read from the document
+    source_url: str = ""  # the address a saved web page came from ("Source: <URL>")
+    set_at_ingest: str = ""  # fields given at ingest, comma-joined: "council,meeting_date"
 
     @property
     def exempt(self) -> bool:
@@ -73,8 +104,11 @@ class Document:
 
     @property
     def identity(self) -> str:
-        """A one-line description naming the document: title, council, committee, date."""
-        bits = [self.title, self.meta.council, self.meta.committee, self.meta.meeting_date]
+        """A one-line description naming the document: title, council (and the names its web
+        address gives), committee, meeting date written out ("14 March 2024")."""
+        meta = self.meta
+        bits = [self.title, with_aliases(meta.council, meta.council_alias), meta.committee,
+                readable_date(meta.meeting_date)]
         if self.meta.report_ref:
             bits.append(f"report {self.meta.report_ref}")
         if self.meta.doc_type:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import logging
+import math
 import re
 import shutil
 import tempfile

@@ -17,6 +17,9 @@ ROMAN_RE = re.compile(r"^\(?[ivxlc]+[.)]?\)?$")
 TERMINAL = (".", "!", "?", ":", ";", ".)", '."', ".”", "?”", ".'", ".’")
 SEPARATOR_RE = re.compile(r"^[\s|:+\-=_]+$")
 FIELD_LINE_RE = re.compile(r"^[A-Za-z][A-Za-z/()]*(?: [A-Za-z/()]+){0,3}\s*:\s+\S")
+KEYED_RE = re.compile(r"^[A-Z][A-Za-z/()?]*(?: [A-Za-z/()?]+){0,3}\s*:\s*\S")
+ITEM_END_RE = re.compile(r"^(?:decided at )?meeting\s*:.*\(item \d{1,4}\)$",
+                         re.IGNORECASE)  # "Meeting: 06/07/2021 - Cabinet (Item 8)"
 STOPWORDS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with", "by", "at", "or",
              "from", "into", "its", "their", "our", "as", "vs", "per", "&", "–", "-"}
 
@@ -178,8 +181,10 @@ class BlockBuilder:
     def _continues(self, text: str) -> bool:
         current = self.current
         assert current is not None
-        if current.kind in ("heading", "table", "stamp"):
+        if current.kind in ("heading", "table", "stamp") or ITEM_END_RE.search(current.last):
             return False
+        if not self.paged and KEYED_RE.match(text) and KEYED_RE.match(current.last):
+            return False  # "Decision Maker: Cabinet" above "Decision status: Approved"
         long_last = len(current.last) >= (0.6 * self.width if self.paged else 60)
         lower = text[:1].islower() or text[:1] in ",;)]%&" or \
             (text[:1].isdigit() and long_last)

@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.documents import Paragraph
 from ingest.structure import Unit
 
-CHUNKER_VERSION = "4"  # 4: access read from the opening pages whatever the layout
+CHUNKER_VERSION = "5"  # 5: identity from web addresses, headings, file names; minute numbers
 SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'‘“•\d])")
 
 

@@ -16,6 +16,7 @@ from assistant.retrieval import Retriever
 from assistant.settings import ACCESS_LEVELS, Settings, get_settings
 from assistant.store import write_lock
 from ingest.chunk import document_id
+from ingest.overrides import Overrides
 from ingest.pipeline import (
     FileResult,
     IngestSummary,
@@ -56,8 +57,8 @@ def rebuild(
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
-    """Drop the library and ingest again every document it held, plus ``paths`` (access
-    levels set by an override are set again)."""
+    """Drop the library and ingest again every document it held, plus ``paths`` (what an
+    override set at ingest is set again)."""
     settings = settings or get_settings()
     with write_lock(settings, "rebuild"):
         return _rebuild(paths, settings, progress)
@@ -75,14 +76,15 @@ def _rebuild(paths: Sequence[Path | str], settings: Settings, progress: Progress
         held = []
     old.clear()
     library = Library(settings)
-    ordinary = [Path(d.source) for d in held if not d.meta.access_overridden]
+    groups: dict[Overrides, list[Path]] = {}
+    for document in held:
+        groups.setdefault(Overrides.of(document), []).append(Path(document.source))
+    ordinary = groups.pop(Overrides(), [])
     every = list(dict.fromkeys([*ordinary, *(Path(p).resolve() for p in paths)]))
     results = list(ingest_holding_lock(every, settings, library, progress).results)
-    for level in ACCESS_LEVELS:  # documents whose level was set by an override, again
-        again = [d.source for d in held if d.meta.access_overridden and d.meta.access == level]
-        if again:
-            results += ingest_holding_lock(again, settings, library, progress,
-                                           access=level).results
+    for overrides, again in groups.items():  # documents given overrides, with them again
+        results += ingest_holding_lock(again, settings, library, progress,
+                                       overrides=overrides).results
     return summarise(results, started)
 
 
@@ -129,20 +131,20 @@ def repair(settings: Settings | None = None) -> RepairReport:
         found = inspect(library)
         writer = library.unrestricted()
         writer.delete_keys(found.orphans)
-        again: dict[str | None, list[Path]] = {}
+        again: dict[Overrides, list[Path]] = {}
         dropped = []
         for doc_id in found.incomplete:
             document = writer.document(doc_id)
             writer.remove_document(doc_id)
             if document is not None and Path(document.source).is_file():
-                level = document.meta.access if document.meta.access_overridden else None
-                again.setdefault(level, []).append(Path(document.source))
+                again.setdefault(Overrides.of(document), []).append(Path(document.source))
             elif document is not None:
                 dropped.append(document.source)
         writer.write_manifest_file()
         _forget_search_indexes(settings)
-        summaries = [ingest_holding_lock(paths, settings, library, None, force=True, access=level)
-                     for level, paths in again.items()]
+        summaries = [ingest_holding_lock(paths, settings, library, None, force=True,
+                                         overrides=overrides)
+                     for overrides, paths in again.items()]
         Retriever(library).refresh(force=True)
         return RepairReport(found, tuple(summaries), tuple(dropped))
 

@@ -20,7 +20,9 @@ from ingest.blocks import build_blocks
 from ingest.chunk import CHUNKER_VERSION, document_id, to_paragraphs
 from ingest.clean import clean, running_headers
 from ingest.formats import FileLimits, extract, file_sha256
+from ingest.items import mark_items
 from ingest.layout import tabulate
+from ingest.meetings import source_url
 from ingest.metadata import read_metadata
 from ingest.structure import Unit, structure
 
@@ -46,10 +48,11 @@ def parse_file(path: Path, max_chars: int = 1500, digest: str | None = None,
     path = path.resolve()
     raw = extract(path, limits)
     lines = tabulate(clean(raw)) if raw.paged else clean(raw)
-    blocks = build_blocks(lines, raw.paged)
+    source, blocks = source_url(build_blocks(lines, raw.paged))
+    blocks = mark_items(blocks, raw.paged)
     units, parts = structure(blocks)
     margins = running_headers(raw)
-    title, meta = read_metadata(blocks, parts, margins)
+    title, meta = read_metadata(blocks, parts, margins, source, path.stem)
     reading = document_access(raw, margins)
     marked = marked_pages(raw, parts)
     level = most_restricted([reading.level, *(m.level for m in marked if m.whole)])

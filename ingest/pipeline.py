@@ -15,11 +15,12 @@ from assistant.errors import ExtractionError, ScrutineerError
 from assistant.health import clear_unfinished_writes, refuse_unreadable
 from assistant.library import Library
 from assistant.library_writes import Vectors
-from assistant.settings import ACCESS_LEVELS, Settings, get_settings
+from assistant.settings import Settings, get_settings
 from assistant.store import write_lock
 from ingest.access import carried_notes
 from ingest.chunk import CHUNKER_VERSION, document_id
 from ingest.formats import SUPPORTED_SUFFIXES
+from ingest.overrides import Overrides
 from ingest.parse import content_hash
 from ingest.worker import Parsed, ParseJob, ParsePool
 
@@ -116,19 +117,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
 class Ingestor:
     """Runs ingestion against one library: unchanged files are skipped by hash, the others are
     parsed in a worker process while the main process embeds and stores the previous ones.
-    ``access`` overrides the access level the documents state (and sticks to them until
-    another override); None keeps what they state or an earlier override."""
+    ``overrides`` replace what the documents state (access level, council, committee, meeting
+    date) and stick to them until overridden again; what they leave None keeps what the
+    documents state or an earlier override."""
 
     def __init__(self, library: Library, settings: Settings, progress: Progress,
-                 access: str | None = None) -> None:
-        if access is not None and access not in ACCESS_LEVELS:
-            raise ValueError(f"access must be one of {', '.join(ACCESS_LEVELS)}")
+                 overrides: Overrides | None = None) -> None:
         self.library = library.unrestricted()  # it must see every stored document
         self.settings = settings
         self.progress = progress
-        self.access = access
+        self.overrides = overrides or Overrides()
         self.timings: Counter[str] = Counter()
-        self._overridden: dict[str, str] = {}  # doc id -> access set by an earlier override
+        self._earlier: dict[str, Overrides] = {}  # doc id -> overrides set by an earlier ingest
 
     def check(self, path: Path, force: bool = False) -> FileResult | ParseJob:
         """The result for a file that needs no work (unchanged, unreadable), else a job."""
@@ -139,22 +139,19 @@ class Ingestor:
             return FileResult(str(path), "failed", reason=exc.reason)
         except OSError as exc:
             return FileResult(str(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
-        if existing is not None and existing.meta.access_overridden:
-            self._overridden[existing.doc_id] = existing.meta.access
+        if existing is not None and Overrides.of(existing) != Overrides():
+            self._earlier[existing.doc_id] = Overrides.of(existing)
         if existing is not None and not force and existing.content_hash == digest \
                 and existing.chunker_version == CHUNKER_VERSION \
-                and self.access in (None, existing.meta.access):
+                and self.overrides.held_by(existing):
             return FileResult(str(path), "unchanged", existing.doc_id, existing.paragraph_count,
                               image_only_pages=existing.image_only_pages)
         return ParseJob(path, digest, replaces=existing is not None)
 
-    def _with_access(self, document: Document) -> Document:
-        """The document with the access level it will be stored with."""
-        access = self.access or self._overridden.get(document.doc_id)
-        if access is None:
-            return document
-        return replace(document, meta=replace(document.meta, access=access,
-                                              access_overridden=True))
+    def _overridden(self, document: Document) -> Document:
+        """The document as it will be stored: with these overrides, or earlier ones."""
+        earlier = self._earlier.get(document.doc_id, Overrides())
+        return self.overrides.over(earlier).applied(document)
 
     def write(self, outcomes: Sequence[Parsed]) -> list[FileResult]:
         """Embed parsed files together, then store each; failures become results."""
@@ -180,7 +177,7 @@ class Ingestor:
         path, parsed = outcome.job.path, outcome.document
         assert parsed is not None
         started = time.perf_counter()
-        document = self._with_access(parsed.document)
+        document = self._overridden(parsed.document)
         notes = () if document.meta.access_overridden else parsed.notes
         try:
             self.library.store_document(document, parsed.paragraphs, vectors, CHUNKER_VERSION)
@@ -257,21 +254,26 @@ def ingest(
     progress: Progress | None = None,
     force: bool = False,
     access: str | None = None,
+    council: str | None = None,
+    committee: str | None = None,
+    meeting_date: str | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the library, holding its write lock; the package's entry
-    point. ``access`` overrides the access level the documents state."""
+    point. ``access``, ``council``, ``committee`` and ``meeting_date`` (YYYY-MM-DD) replace
+    what the documents state, and stick to them until given again."""
     settings = settings or get_settings()
+    overrides = Overrides(access, council, committee, meeting_date)
     with write_lock(settings, "ingest"):
         library = library or Library(settings)
         refuse_unreadable(library)
-        return ingest_holding_lock(paths, settings, library, progress, force, access)
+        return ingest_holding_lock(paths, settings, library, progress, force, overrides)
 
 
 def ingest_holding_lock(paths: Sequence[Path | str], settings: Settings, library: Library,
                         progress: Progress | None, force: bool = False,
-                        access: str | None = None) -> IngestSummary:
+                        overrides: Overrides | None = None) -> IngestSummary:
     """``ingest`` for a caller that already holds the write lock (rebuild, repair)."""
-    runner = Ingestor(library, settings, progress or NoProgress(), access)
+    runner = Ingestor(library, settings, progress or NoProgress(), overrides)
     summary = runner.run([Path(p) for p in paths], force)
     summary = replace(summary, cleared=clear_unfinished_writes(library))
     refresh_search_index(library, summary)

@@ -1,47 +1,22 @@
 """Blocks to citable units: headings become paths, bullets and sub-items join the paragraph
 above them, numbered headings lend their number to the prose under them (minutes items),
-tables become rows, and agenda packs are split into titled parts."""
+tables become rows, agenda packs are split into titled parts, and a minute item's number
+labels every paragraph of the item."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ingest.blocks import Block, heading_like
 from ingest.dates import find_date, readable
 from ingest.labels import parse_label
 from ingest.parts import part_kind, part_title
 from ingest.tables import table_rows
+from ingest.units import Part, Unit
 
 STRONG_HEADING_RE = re.compile(r"^(?:priority|part|section|theme|objective|outcome|chapter)\s+"
                                r"(?:\d+|[A-Z]|[ivx]+)\b", re.IGNORECASE)
 SMALL_ROW = 150  # rows shorter than this on average are kept together as one table chunk
-
-
-@dataclass
-class Unit:
-    """A citable unit before ids are assigned: a paragraph, a table row, a minutes item."""
-
-    kind: str
-    label: str
-    page: int | None
-    heading_path: tuple[str, ...]
-    part_title: str
-    pieces: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(p for p in self.pieces if p)
-
-
-@dataclass
-class Part:
-    """One bundled document inside an agenda pack."""
-
-    kind: str
-    title: str
-    page: int | None
-    titled: bool = True  # False until a report part has seen its "Title of Report:" line
 
 
 class Structurer:
@@ -55,6 +30,7 @@ class Structurer:
         self.open: Unit | None = None
         self.inherit = False  # prose under a numbered heading takes its number
         self.previous_kind = ""
+        self.item = ""  # the number of the minute item being read (committee web pages)
 
     # -- driving --------------------------------------------------------------------------
 
@@ -81,6 +57,8 @@ class Structurer:
             self._table(block)
         elif block.kind == "heading":
             self._heading(block.text, block.level, "markdown")
+        elif block.kind == "item":
+            self._minute_item(block)
         elif block.kind == "numbered":
             self._numbered(block, following)
         elif block.kind in ("bullet", "subitem"):
@@ -112,6 +90,7 @@ class Structurer:
     def _new_part(self, kind: str, title: str, page: int | None, titled: bool = True) -> None:
         self._close()
         self.headings = []
+        self.item = ""
         last = self.parts[-1] if self.parts else None
         if last is not None and last.kind == "stamp" and not self.units_since(last):
             self.parts[-1] = Part(kind, title, last.page, titled)
@@ -157,7 +136,7 @@ class Structurer:
 
     def _plain_heading_level(self, text: str) -> int:
         strong = bool(STRONG_HEADING_RE.match(text)) or text.isupper()
-        fixed = [h for h in self.headings if h[2] in ("numbered", "markdown")]
+        fixed = [h for h in self.headings if h[2] in ("numbered", "markdown", "item")]
         base = fixed[-1][0] if fixed else 0
         if self.previous_kind == "heading" and self.headings and not self._nested:
             self._nested = True
@@ -185,11 +164,25 @@ class Structurer:
 
     def _unit(self, kind: str, label: str, page: int | None, text: str) -> Unit:
         self._close()
+        if not label and self.item and kind in ("text", "paragraph"):
+            kind, label = "minutes_item", self.item
         self.open = Unit(kind, label, page, self.path, self.part, [text])
         return self.open
 
+    def _minute_item(self, block: Block) -> None:
+        """A numbered minute item: its number labels what it holds, up to the next item."""
+        self._close()
+        self._push_heading(1, block.text, "item")
+        self.item = block.label
+        self.open = Unit("minutes_item", block.label, block.page, self.path, self.part, [])
+        self.inherit = True
+
     def _numbered(self, block: Block, following: Block | None) -> None:
         self._maybe_title_part(block.text)
+        if self.item and "." not in block.label:  # "(1) That…" resolved under a minute item
+            shown = f"{block.label}." if block.label.isdigit() else block.label
+            self._item(Block("subitem", block.page, f"{shown} {block.text}"))
+            return
         label = parse_label(block.label)
         text = block.text
         heading = f"{block.label}. {text}" if "." not in block.label else f"{block.label} {text}"

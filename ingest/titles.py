@@ -15,6 +15,7 @@ from ingest.fields import (
     only_councils,
     smart_title,
 )
+from ingest.meetings import furniture
 from ingest.structure import Part
 
 
@@ -58,7 +59,8 @@ def body_title(found: list[Field], blocks: list[Block], skip: set[str]) -> str:
         if block.kind not in ("text", "heading") or text in skip or (find_date(text) and \
                 len(text) < 40) or only_councils(text) or re.match(r"^[\w /()]{2,30}:\s*\S", text):
             continue
-        if re.match(r"^(decision report|report|agenda|minutes|from|to|page)\b", text, re.I):
+        if re.match(r"^(decision report|report|agenda|minutes|from|to|page)\b", text, re.I) \
+                or furniture(text):
             continue
         if carried_level(text) != "public":  # "EXEMPT INFORMATION - NOT FOR PUBLICATION"
             continue

@@ -149,7 +149,7 @@ def test_embedded_text_carries_identity_and_headings_but_cited_text_does_not(
     context = para.context_text(parsed.document)
     assert context.splitlines()[0] == (
         "Northshire Community Safety Partnership Annual Review 2023-24; Northshire County "
-        "Council; Cabinet; 2024-03-14; report NCC/24/031; report")
+        "Council; Cabinet; 14 March 2024; report NCC/24/031; report")
     assert "4. Progress against the priorities > Serious youth violence and knife crime" in context
     assert context.endswith("4.5 " + para.text)
     assert para.text.startswith("The Safer Schools programme placed police school liaison")
