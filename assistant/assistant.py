@@ -1,39 +1,36 @@
-"""The Assistant: one question (and its history) in, a cited answer or an abstention out."""
+"""The Assistant: one question (and its history) in, a cited answer or an abstention out, by
+the stages in ``assistant.stages``; and the one entry point the CLI, the app and the
+benchmark use to read the library and change it."""
 
 from __future__ import annotations
 
-import logging
-import re
 import time
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assistant import originals
-from assistant.answers import Answer, Citation, Filters
-from assistant.citations import readable_date
-from assistant.conversation import Turn, rewrite
-from assistant.documents import Passage
-from assistant.errors import ModelUnavailableError
-from assistant.extractive import Draft, ExtractiveAnswerer
+from assistant.answers import Answer, Filters
+from assistant.conversation import Turn
+from assistant.documents import Document, Paragraph, Passage
+from assistant.extractive import ExtractiveAnswerer
 from assistant.health import check_on_open
-from assistant.lexical import tokenize
 from assistant.library import Library
-from assistant.llm import Validator, chat_model, prompt
-from assistant.query import Intent, infer_filters, intent
+from assistant.llm import Validator, chat_model
 from assistant.questions import checked_question, recent_turns
 from assistant.retrieval import Retriever
-from assistant.sentences import unmarked
 from assistant.settings import Settings, get_settings
+from assistant.stages import rank, understand
+from assistant.stages.compose import Composer
+from assistant.stages.decide import Decision, decide
+from assistant.stages.gather import Gatherer
+from assistant.stages.understand import Understanding
+from assistant.stages.verify import Verified, Verifier
 
-log = logging.getLogger(__name__)
-ABSTAIN_TEXT = "The library does not contain an answer to this question."
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestSummary, Progress
+
 PRECEDENT_PASSAGES = 40
-MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subject words is absent
-GENERIC_TERMS = frozenset(tokenize(
-    "many much number numbers say said says report reports partnership partnerships council "
-    "councils committee committees document documents paper papers tell show give list name "
-    "describe explain happen happened main key current latest new doing done year years "
-    "plan plans people work worked working use used take taken make made also about"))
 
 
 class Assistant:
@@ -48,6 +45,11 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(self.library.embedder)
         self._llm = llm
         self.validator = Validator(self.library.embedder, self.settings.support_similarity)
+        self.gatherer = Gatherer(self.retriever)
+        self.ranker: rank.Ranker = rank.FusionRanker()
+        self.composer = Composer(self.answerer, self.settings, self.retriever.neighbours,
+                                 lambda: self.llm)
+        self.verifier = Verifier(self.validator)
 
     @property
     def llm(self) -> Any:
@@ -56,199 +58,122 @@ class Assistant:
             self._llm = chat_model(self.settings)
         return self._llm
 
+    # -- answering --------------------------------------------------------------------------
+
     def ask(self, question: str, history: Sequence[Turn | dict] = (),
             filters: Filters | None = None, mode: str | None = None,
             precedent: bool = False, max_sources: int | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier turns, ``filters`` narrow the search,
         ``precedent`` lists every occasion, ``max_sources`` caps the passages quoted from.
         Raises QuestionError for an empty, wordless or overlong question."""
-        question = checked_question(question, self.settings.max_question_chars)
-        history = recent_turns(history, self.settings.max_question_chars)
         started = time.perf_counter()
-        standalone = rewrite(question, history)
-        self.retriever.refresh()
-        stated = infer_filters(standalone, list(self.retriever.documents.values()))
-        chosen = (filters or Filters()).merged(stated)
-        wanted = intent(standalone)
-        if precedent:
-            wanted = Intent("precedent", wanted.years, wanted.names)
-        vector = self.library.embedder.embed_one(standalone)
-        k = PRECEDENT_PASSAGES if wanted.kind == "precedent" else self.settings.passages
-        passages = self.retriever.retrieve(standalone, vector, chosen, k=max(k, 10))
+        understood = self.understand(question, history, filters, precedent)
+        vector = self.library.embedder.embed_one(understood.standalone)
+        k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
+        passages = rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
         retrieved = time.perf_counter()
-        searched = self._searched(chosen)
-        unknown = self._unknown_names(wanted)
-        mode = mode or self.settings.answer_mode
-        if mode == "llm" and wanted.kind != "precedent" and passages and not unknown:
-            return self._llm_answer(question, standalone, passages[: max_sources or
-                                                                  self.settings.answer_passages],
-                                    passages, (searched, started, retrieved))
-        if wanted.kind == "precedent":
-            draft = self._precedent(standalone, vector, wanted, passages)
-        else:
-            usable = self._with_neighbours(passages[: max_sources or self.settings.answer_passages])
-            draft = self.answerer.compose(standalone, vector, wanted, usable)
-        reason = self._abstain_reason(standalone, draft, passages, unknown, wanted)
-        return self._finish(question, standalone, passages, (searched, started, retrieved),
-                            reason or draft.text, () if reason else draft.citations,
-                            support=draft.support)
+        composed = self.composer.compose(understood, vector, passages, mode, max_sources)
+        verified = self.verifier.verify(composed, passages)
+        decision = decide(understood, verified, passages, self.settings.abstain_below)
+        return self._answer(understood, passages, verified, decision, (started, retrieved))
 
-    @staticmethod
-    def _finish(question: str, standalone: str, passages: list[Passage],
-                context: tuple[str, float, float], text: str, citations: tuple[Citation, ...],
-                abstained: bool | None = None, **extra: Any) -> Answer:
-        """The Answer with its timings; no citations means an abstention showing related
-        paragraphs (unless ``abstained`` says otherwise)."""
-        searched, started, retrieved = context
-        if not _permitted(citations, passages):  # never expected: retrieval allows no others
-            log.error("a citation outside the retrieved documents was withheld: %s", question)
-            text, citations, abstained = ABSTAIN_TEXT, (), True
-        timings = {"retrieve": (retrieved - started) * 1000,
-                   "answer": (time.perf_counter() - retrieved) * 1000}
-        timings["total"] = timings["retrieve"] + timings["answer"]
-        abstained = not citations if abstained is None else abstained
-        return Answer(question=question, text=text, citations=citations,
-                      passages=tuple(passages), abstained=abstained,
-                      rewritten_question=standalone if standalone != question.strip() else "",
-                      related=tuple(passages[:3]) if abstained else (), searched=searched,
-                      timings_ms=timings, **extra)
-
-    def _with_neighbours(self, passages: list[Passage], top: int = 2) -> list[Passage]:
-        """The best hits bring the paragraphs beside them (a lead-in before a list, the rest of
-        a split paragraph) into what the answer may quote; citations still name the paragraph
-        that says the thing."""
-        seen = {p.paragraph.para_id for p in passages}
-        extra = []
-        for passage in passages[:top]:
-            for near in self.retriever.neighbours(passage.paragraph):
-                if near.para_id not in seen:
-                    seen.add(near.para_id)
-                    extra.append(Passage(near, passage.document, passage.score * 0.9))
-        return [*passages, *extra]
+    def understand(self, question: str, history: Sequence[Turn | dict] = (),
+                   filters: Filters | None = None, precedent: bool = False) -> Understanding:
+        """What the question asks once the conversation is taken into account, and the
+        filters it would be searched under (``filters`` first, then those it states).
+        Raises QuestionError for an empty, wordless or overlong question."""
+        question = checked_question(question, self.settings.max_question_chars)
+        turns = recent_turns(history, self.settings.max_question_chars)
+        self.retriever.refresh()
+        return understand.understand(question, turns, filters,
+                                     list(self.retriever.documents.values()),
+                                     self.retriever.lexical.knows, precedent)
 
     def search(self, question: str, filters: Filters | None = None, k: int = 10
                ) -> list[Passage]:
         """The ranked passages for a question (filters stated in it apply too), no answer."""
-        question = checked_question(question, self.settings.max_question_chars)
-        self.retriever.refresh()
-        stated = infer_filters(question, list(self.retriever.documents.values()))
-        vector = self.library.embedder.embed_one(question)
-        return self.retriever.retrieve(question, vector, (filters or Filters()).merged(stated), k)
+        understood = self.understand(question, filters=filters)
+        vector = self.library.embedder.embed_one(understood.standalone)
+        return rank.search(self.gatherer, self.ranker, understood, vector, k)
 
-    def _llm_answer(self, question: str, standalone: str, shown: list[Passage],
-                    passages: list[Passage], context: tuple[str, float, float]) -> Answer:
-        if self.llm is None:
-            raise ModelUnavailableError("LLM answers need SCRUTINEER_LLM_MODEL (for example "
-                                        "ollama:llama3.1); the extractive mode needs nothing.")
-        reply = self.llm.invoke(prompt(standalone, shown))
-        checked = self.validator.check(str(getattr(reply, "content", reply)), shown)
-        text = "The library does not contain an answer to this question." if checked.refused \
-            else checked.text
-        return self._finish(question, standalone, passages, context, text, checked.citations,
-                            abstained=checked.refused, mode="llm", dropped=checked.dropped)
+    def scope(self, filters: Filters) -> list[Document]:
+        """The documents a question under ``filters`` is searched in. Raises
+        AccessDeniedError when the filters include exempt documents this deployment hides."""
+        return self.retriever.allowed(filters)
 
-    # -- deciding to abstain ------------------------------------------------------------------
-
-    def _unknown_names(self, wanted: Intent) -> list[str]:
-        """Names in the question that no paragraph in the library mentions."""
-        lexical = self.retriever.lexical
-        return [n for n in wanted.names
-                if tokenize(n) and not any(lexical.knows(t) for t in tokenize(n))]
-
-    def _abstain_reason(self, question: str, draft: Draft, passages: list[Passage],
-                        unknown: list[str], wanted: Intent) -> str:
-        lead = "The library does not contain an answer to this question."
-        if not passages:
-            return f"{lead} No document matches the filters."
-        if unknown:
-            return f"{lead} No document mentions {', '.join(unknown)}."
-        absent = self._ungrounded_names(wanted, draft)
-        if absent:
-            return f"{lead} The closest paragraphs do not concern {', '.join(absent)}."
-        if not draft.citations or draft.support < self.settings.abstain_below:
-            return lead
-        missing = self._uncovered_words(question, wanted, draft)
-        if missing:
-            return f"{lead} The closest paragraphs do not mention {', '.join(missing)}."
-        if wanted.years and wanted.kind != "precedent":
-            quoted = " ".join(c.quote + " " + c.passage.document.meta.meeting_date
-                              for c in draft.citations)
-            if not any(str(year) in quoted for year in wanted.years):
-                missing = " or ".join(str(y) for y in wanted.years)
-                return f"{lead} The closest paragraphs do not concern {missing}."
-        return ""
-
-    @staticmethod
-    def _ungrounded_names(wanted: Intent, draft: Draft) -> list[str]:
-        """Names the question asks about that none of the cited paragraphs (with their headings
-        and document identity) mention: "Norfolk" when only Suffolk's figures were found."""
-        context = set()
-        for cited in draft.citations:
-            paragraph, document = cited.passage.paragraph, cited.passage.document
-            context.update(tokenize(paragraph.context_text(document)))
-            context.update(tokenize(" ".join(document.parts)))
-        missing = []
-        for name in wanted.names:
-            terms = tokenize(name)
-            if terms and sum(t in context for t in terms) < max(1, len(terms) / 2):
-                missing.append(name)
-        return missing
-
-    @staticmethod
-    def _uncovered_words(question: str, wanted: Intent, draft: Draft) -> list[str]:
-        """The question's own subject words, when too few of them are in what is quoted:
-        "budget" in "What was the CSP's budget in 2019?" answered from paragraphs that never
-        mention a budget."""
-        named = {t for n in wanted.names for t in tokenize(n)}
-        words = [w for w in re.findall(r"[A-Za-z][\w'’\-]+", question)
-                 if (t := tokenize(w)) and t[0] not in GENERIC_TERMS and t[0] not in named]
-        if not words or wanted.kind == "precedent":
-            return []
-        quoted = set()
-        for cited in draft.citations:
-            quoted.update(tokenize(cited.quote))
-            quoted.update(tokenize(" ".join(cited.passage.paragraph.heading_path)))
-        missing = [w for w in words if not set(tokenize(w)) & quoted]
-        return missing if len(missing) > MAX_UNCOVERED * len(words) else []
+    def _answer(self, understood: Understanding, passages: list[Passage], verified: Verified,
+                decision: Decision, times: tuple[float, float]) -> Answer:
+        """The Answer with its timings; an abstention shows related paragraphs."""
+        started, retrieved = times
+        timings = {"retrieve": (retrieved - started) * 1000,
+                   "answer": (time.perf_counter() - retrieved) * 1000}
+        timings["total"] = timings["retrieve"] + timings["answer"]
+        rewritten = understood.standalone != understood.question.strip()
+        return Answer(question=understood.question, text=decision.text,
+                      citations=decision.citations, passages=tuple(passages),
+                      abstained=decision.abstained,
+                      rewritten_question=understood.standalone if rewritten else "",
+                      related=tuple(passages[:3]) if decision.abstained else (),
+                      searched=self._searched(understood.filters), mode=verified.mode,
+                      support=verified.draft.support, dropped=verified.dropped,
+                      timings_ms=timings)
 
     def _searched(self, filters: Filters) -> str:
-        allowed = self.retriever.allowed(filters)
         scope = filters.describe()
-        return f"{len(allowed)} of {len(self.retriever.documents)} documents" + (
+        return f"{len(self.scope(filters))} of {len(self.retriever.documents)} documents" + (
             f" ({scope})" if scope else "")
 
-    # -- precedent: every occasion -------------------------------------------------------------
+    # -- the library ----------------------------------------------------------------------------
 
-    def _precedent(self, question: str, vector: list[float], wanted: Intent,
-                   passages: list[Passage]) -> Draft:
-        """Every paragraph that speaks to the question, as a timeline by document."""
-        scored = self.answerer.score(question, vector, wanted, passages)
-        floor = self.settings.abstain_below
-        best: dict[int, object] = {}
-        for item in scored:
-            if item.score >= floor and item.passage not in best:
-                best[item.passage] = item
-        if not best:
-            return Draft("", (), scored[0].score if scored else 0.0, 0.0)
-        order = sorted(best, key=lambda i: (passages[i].document.meta.meeting_date or "9999",
-                                            passages[i].document.title,
-                                            passages[i].paragraph.ordinal))
-        lines, citations, current = [], [], ""
-        for index in order:
-            passage, unit = passages[index], best[index].unit  # type: ignore[attr-defined]
-            document = passage.document
-            if document.doc_id != current:
-                current = document.doc_id
-                when = readable_date(document.meta.meeting_date) or "undated"
-                lines.append(f"{when} — {unmarked(document.title)}" + (
-                    f" ({document.meta.committee})" if document.meta.committee else ""))
-            citations.append(Citation(len(citations) + 1, passage,
-                                      passage.paragraph.text[unit.start:unit.end]))
-            lines.append(f"- {unit.text} [{len(citations)}]")
-        documents = len({passages[i].document.doc_id for i in order})
-        head = f"{len(citations)} occasions in {documents} documents, by meeting date:"
-        return Draft("\n".join([head, *lines]), tuple(citations), scored[0].score,
-                     scored[0].coverage)
+    def documents(self) -> list[Document]:
+        """The documents this deployment may show, by meeting date then title."""
+        return self.library.documents()
+
+    def document_count(self) -> int:
+        """How many documents this deployment may show."""
+        return self.library.document_count()
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are stored (of every access level and version): 0 when empty."""
+        return self.library.paragraph_count()
+
+    def paragraphs(self, doc_id: str) -> list[Paragraph]:
+        """A document's paragraphs in reading order, as the assistant cites them."""
+        return self.library.paragraphs(doc_id)
+
+    def neighbours(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
+        """The paragraphs within ``span`` places before and after one, in order."""
+        return self.retriever.neighbours(paragraph, span)
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the search index now, not on the first question."""
+        self.library.embedder.embed_one("warm up")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the documents and the search index again (after the library changed)."""
+        self.retriever.refresh(force=True)
+
+    def clear_caches(self) -> None:
+        """Forget the sentence vectors kept for reuse (to time questions asked again)."""
+        self.answerer.vectors.clear()
+
+    def ingest(self, paths: Sequence[Path | str], progress: Progress | None = None
+               ) -> IngestSummary:
+        """Ingest files and folders into the library, then refresh the search index."""
+        from ingest.pipeline import ingest
+
+        summary = ingest(paths, self.settings, self.library, progress)
+        self.refresh()
+        return summary
+
+    def remove(self, sources: Sequence[Path | str]) -> IngestSummary:
+        """Remove documents by their source path, then refresh the search index."""
+        from ingest.maintenance import remove
+
+        summary = remove(sources, self.library)
+        self.refresh()
+        return summary
 
     # -- originals: the files behind citations, after the same access check as answers ---------
 
@@ -266,13 +191,3 @@ class Assistant:
         """Page ``page`` (from 1) of a PDF original as PNG bytes, under the same check as
         ``original``; None when it cannot be given or has no such page."""
         return originals.page_image(self.library, doc_id, page)
-
-
-
-def _permitted(citations: Sequence[Citation], passages: Sequence[Passage]) -> bool:
-    """Whether every citation is to a paragraph of the published version of a document that
-    retrieval returned (so one the user may see, under the filters asked)."""
-    sources = {(p.document.doc_id, p.document.version) for p in passages}
-    return all((c.passage.document.doc_id, c.passage.document.version) in sources
-               and c.passage.paragraph.version == c.passage.document.version
-               and c.passage.paragraph.doc_id == c.passage.document.doc_id for c in citations)

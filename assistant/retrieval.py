@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense search in Chroma and BM25, fused by reciprocal rank, restricted to
-the documents the filters allow, with neighbouring paragraphs available as context."""
+"""The search index kept in step with the library (reloaded or rebuilt when it changes), the
+documents the filters allow, and the paragraphs beside one. The search itself is the gather
+and rank stages (assistant.stages)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.answers import Filters
-from assistant.documents import Document, Paragraph, Passage, split_key
+from assistant.documents import Document, Paragraph, Passage
 from assistant.errors import AccessDeniedError
 from assistant.health import index_dir, record_index
 from assistant.lexical import LexicalIndex
 from assistant.library import Library
-from assistant.query import documents_named
+from assistant.query import documents_named, intent
+from assistant.stages.gather import Gatherer
+from assistant.stages.rank import FusionRanker, search
+from assistant.stages.understand import Understanding
 
 log = logging.getLogger(__name__)
 INDEX_RULES = "withheld-1"  # what the index leaves out; a change rebuilds saved indexes
-RRF_K = 60
-EXACT_ROWS = 50_000  # a filter allowing at most this many paragraphs is searched exactly
-MAX_FETCH = 2_000  # most ids asked of the approximate index when over-fetching for a filter
 
 
 def _contains(value: str, wanted: Sequence[str]) -> bool:
@@ -130,80 +131,20 @@ class Retriever:
             docs = [d for d in docs if d.doc_id in named]
         return docs
 
-    # -- searching ------------------------------------------------------------------------------
+    @property
+    def stored(self) -> int:
+        """Paragraphs in the store at the last refresh, of every access level and version."""
+        return self._stored
 
-    def retrieve(self, question: str, vector: list[float], filters: Filters, k: int = 10,
-                 retried: bool = False) -> list[Passage]:
-        """The best ``k`` paragraphs for the question among the allowed documents. Candidates
-        from both searches are restricted to the allowed documents' published versions before
-        they are ranked, so nothing else is ever read."""
-        docs = {d.doc_id: d for d in self.allowed(filters)}
-        allowed = {d: doc.version for d, doc in docs.items()}
-        if not allowed:
-            return []
-        everything = len(allowed) == len(self.documents)
-        mode = self.library.settings.retrieval
-        dense = self._dense(vector, allowed) if mode != "lexical" else []
-        lexical = [(h.para_id, h.score) for h in self.lexical.search(
-            question, self.candidates, None if everything else allowed)] if mode != "dense" else []
-        stale = any(_newer(docs, key) for key, _ in [*dense, *lexical])
-        passages, complete = self._fuse([h for h in dense if _admits(allowed, h[0])],
-                                        [h for h in lexical if _admits(allowed, h[0])], k, docs)
-        if (stale or not complete) and not retried:  # a version replaced since this started
-            self.refresh(force=True)
-            return self.retrieve(question, vector, filters, k, retried=True)
-        return passages
-
-    def _dense(self, vector: list[float], allowed: dict[str, str]) -> list[tuple[str, float]]:
-        """Nearest allowed paragraphs by embedding. No filter is handed to the store (its
-        filtered search scans the whole collection): up to EXACT_ROWS allowed paragraphs are
-        searched exactly over their vectors in the search index; more, by over-fetching from
-        the store's approximate index and keeping the allowed."""
-        rows = self.lexical.rows(allowed)
-        if len(rows) <= EXACT_ROWS:
-            return self.lexical.exact(vector, rows, self.candidates) or []
-        fetch = min(MAX_FETCH, int(self.candidates * 2 * max(self._stored, 1) / len(rows)))
-        hits = [(key, s) for key, s in self.library.nearest_ids(vector, fetch)
-                if _admits(allowed, key)]
-        if len(hits) < self.candidates:
-            return self.lexical.exact(vector, rows, self.candidates) or hits
-        return hits[: self.candidates]
-
-    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int,
-              docs: dict[str, Document]) -> tuple[list[Passage], bool]:
-        """The best ``k`` passages, and whether every one of them could still be read."""
-        scores: dict[str, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (key, _) in enumerate(ranking):
-                scores[key] = scores.get(key, 0) + 1 / (RRF_K + rank)
-        best = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
-        dense_score, lexical_score = dict(dense), dict(lexical)
-        passages = []
-        for paragraph in self.library.get_paragraphs(best):
-            document = docs.get(paragraph.doc_id)
-            if document is None or document.version != paragraph.version:
-                continue
-            key = paragraph.key
-            passages.append(Passage(paragraph, document, scores[key],
-                                    dense_score.get(key, 0.0), lexical_score.get(key, 0.0)))
-        return passages, len(passages) == len(best)
+    def retrieve(self, question: str, vector: list[float], filters: Filters, k: int = 10
+                 ) -> list[Passage]:
+        """The best ``k`` paragraphs for the question among the allowed documents: the
+        gather and rank stages (assistant.stages) with the shipped ranker, for a question
+        already standalone."""
+        understood = Understanding(question, question, intent(question), filters)
+        return search(Gatherer(self), FusionRanker(), understood, vector, k)
 
     def neighbours(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
         """The paragraphs just before and after one, in order (not including it)."""
         return self.library.around(paragraph, span)
 
-
-def _admits(allowed: dict[str, str], key: str) -> bool:
-    """Whether a store key is a paragraph of an allowed document's published version."""
-    doc_id, _, version = split_key(key)
-    return allowed.get(doc_id) == version
-
-
-def _newer(docs: dict[str, Document], key: str) -> bool:
-    """Whether a store key is of an allowed document but neither its published version nor
-    the one it replaced (kept for readers a version behind): a version published, or being
-    written, since this snapshot of the documents was read."""
-    doc_id, _, version = split_key(key)
-    document = docs.get(doc_id)
-    return document is not None and version not in (document.version,
-                                                     document.previous_version)

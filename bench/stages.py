@@ -148,14 +148,13 @@ def query(data_dir: str, chroma_url: str = "", count: int = 240, concurrency: in
 
     started = time.perf_counter()
     assistant = Assistant(_settings(data_dir, backend, chroma_url))
-    assistant.retriever.refresh()
-    assistant.library.embedder.embed_one("warm up")
+    assistant.warm_up()
     ready = time.perf_counter()
     asked = questions(count)
     first = assistant.ask(asked[0]).timings_ms["total"]
     retrieve, total, wall = _ask_all(assistant, asked)
-    report = {"paragraphs": assistant.library.paragraph_count(),
-              "documents": assistant.library.document_count(), "questions": len(asked),
+    report = {"paragraphs": assistant.paragraph_count(),
+              "documents": assistant.document_count(), "questions": len(asked),
               "startup_ms": round((ready - started) * 1000), "first_question_ms": round(first),
               "retrieve_ms": summary(retrieve), "answer_ms": summary(total),
               "wall_ms": summary(wall), "rss_mb": rss_mb()}
@@ -166,7 +165,7 @@ def query(data_dir: str, chroma_url: str = "", count: int = 240, concurrency: in
 
 
 def _concurrent(assistant: Any, asked: list[str], askers: int) -> dict[str, Any]:
-    assistant.answerer.vectors.clear()  # the same questions again: no sentence vectors reused
+    assistant.clear_caches()  # the same questions again: no sentence vectors reused
 
     def timed(question: str) -> float:
         started = time.perf_counter()

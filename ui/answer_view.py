@@ -67,7 +67,7 @@ def source_card(cited: Citation, assistant: Assistant, turn: int = 0) -> None:
         original_file(cited, assistant, key)
         if not document.file_name.lower().endswith(".pdf"):
             reader_view(cited, assistant, key)
-        near = assistant.retriever.neighbours(paragraph)
+        near = assistant.neighbours(paragraph)
         if near:
             st.markdown("**Neighbouring paragraphs**")
             for other in near:
@@ -102,7 +102,7 @@ def reader_view(cited: Citation, assistant: Assistant, key: str, span: int = REA
     if not st.toggle("Read in document", key=f"read-{key}"):
         return
     paragraph = cited.passage.paragraph
-    around = assistant.retriever.neighbours(paragraph, span)
+    around = assistant.neighbours(paragraph, span)
     for other in sorted([*around, paragraph], key=lambda p: p.ordinal):
         label = f"<b>{_literal(other.label)}</b> " if other.label else ""
         cited_here = other.para_id == paragraph.para_id

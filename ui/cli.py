@@ -43,6 +43,23 @@ def main(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def _given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A name given on the command line: not blank."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty, e.g. --council \"Wiltshire Council\".")
+    return value.strip() if value is not None else None
+
+
+def _meeting_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A meeting date given on the command line, checked: YYYY-MM-DD (or YYYY-MM)."""
+    from ingest.overrides import check_date
+
+    try:
+        return check_date(value) if value is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--remove", "remove_", is_flag=True, help="Remove these files from the library.")
@@ -53,9 +70,17 @@ def main(verbose: bool) -> None:
 @click.option("--access", type=click.Choice(["public", "exempt", "confidential"]),
               help="Set the access level of these files (or of every file in these folders) "
                    "instead of the one they state; it sticks until set again.")
+@click.option("--council", callback=_given, metavar="NAME",
+              help="The council these files belong to, instead of the one read from them; "
+                   "it sticks until set again.")
+@click.option("--committee", callback=_given, metavar="NAME",
+              help="The committee or meeting body, instead of the one read; sticks likewise.")
+@click.option("--date", "meeting_date", callback=_meeting_date, metavar="YYYY-MM-DD",
+              help="The meeting date, instead of the one read; sticks likewise.")
 @domain_errors
 def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force: bool,
-                   access: str | None) -> None:
+                   access: str | None, council: str | None, committee: str | None,
+                   meeting_date: str | None) -> None:
     """Ingest PDF, Word (.docx), text and Markdown files; folders are searched recursively.
 
     \b
@@ -64,6 +89,8 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
       scrutineer ingest --remove reports/old-report.pdf
       scrutineer ingest --rebuild
       scrutineer ingest --access exempt reports/part2/
+      scrutineer ingest --council "Wiltshire Council" --committee Cabinet \\
+          --date 2024-03-12 minutes.pdf
     """
     from ingest import maintenance, pipeline
 
@@ -78,7 +105,8 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
     else:
         with TerminalProgress() as progress:
             summary = pipeline.ingest(paths, settings, progress=progress, force=force,
-                                      access=access)
+                                      access=access, council=council, committee=committee,
+                                      meeting_date=meeting_date)
     print_results(summary)
     print_summary(summary)
     sys.exit(summary.exit_code)
@@ -227,7 +255,7 @@ def ask_command(question: str | None, as_json: bool, batch: Path | None, **filte
     from assistant.assistant import Assistant
 
     assistant = Assistant(get_settings())
-    if assistant.library.paragraph_count() == 0:
+    if assistant.paragraph_count() == 0:
         raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
     chosen = _filters(**filters)
     if batch is not None:
@@ -256,7 +284,7 @@ def chat_command(**filters: Any) -> None:
     from ui.render import answer_text
 
     assistant = Assistant(get_settings())
-    if assistant.library.paragraph_count() == 0:
+    if assistant.paragraph_count() == 0:
         raise click.ClickException("The library is empty: run `scrutineer ingest PATH` first.")
     chosen = _filters(**filters)
     history: list[Turn] = []

@@ -18,8 +18,7 @@ T = TypeVar("T")
 def assistant_for(settings: Settings) -> Assistant:
     """The assistant for these settings; the model loads now, once, not on the first question."""
     assistant = Assistant(settings)
-    assistant.library.embedder.embed_one("warm up")
-    assistant.retriever.refresh(force=True)
+    assistant.warm_up()
     return assistant
 
 

@@ -17,7 +17,7 @@ from ui.resources import current_assistant, guarded, session
 assistant = current_assistant()
 settings = get_settings()
 turns: list[dict] = session("turns", [])
-documents = list(assistant.retriever.documents.values())
+documents = assistant.documents()
 
 with st.sidebar:
     st.header("Search")

@@ -9,8 +9,7 @@ import streamlit as st
 
 from assistant.citations import locator, readable_date
 from assistant.settings import get_settings
-from ingest.maintenance import remove
-from ingest.pipeline import FileResult, ingest
+from ingest.pipeline import FileResult
 from ui.resources import current_assistant, guarded
 from ui.uploads import save_uploads
 
@@ -50,9 +49,7 @@ if uploads and st.button("Add to the library", type="primary"):
     rows = [{"file": r.name, "result": "refused", "reason": r.reason}
             for r in batch.refused]
     if batch.saved:
-        summary = guarded(lambda: ingest(list(batch.saved), settings, assistant.library,
-                                         PageProgress()))
-        assistant.retriever.refresh(force=True)
+        summary = guarded(lambda: assistant.ingest(list(batch.saved), PageProgress()))
         rows += [{"file": Path(r.path).name, "result": r.status,
                   "reason": r.reason or "; ".join(r.notes),
                   "paragraphs": r.paragraphs} for r in summary.results]
@@ -62,7 +59,7 @@ if st.session_state.get("last_ingest"):
     st.subheader("Last upload")
     st.dataframe(st.session_state["last_ingest"], hide_index=True, width="stretch")
 
-documents = assistant.library.documents()
+documents = assistant.documents()
 st.subheader(f"{len(documents)} documents")
 query = st.text_input("Search the list", key="search", placeholder="title, council, committee…")
 shown = [d for d in documents if query.lower() in " ".join(
@@ -76,8 +73,7 @@ names = {f"{d.title} ({d.file_name})": d for d in shown}
 with st.expander("Remove documents"):
     doomed = st.multiselect("Documents to remove", list(names), key="doomed")
     if doomed and st.button("Remove", key="remove"):
-        summary = guarded(lambda: remove([names[n].source for n in doomed], assistant.library))
-        assistant.retriever.refresh(force=True)
+        summary = guarded(lambda: assistant.remove([names[n].source for n in doomed]))
         st.success(f"Removed {summary.counts.get('removed', 0)} documents.")
         st.rerun()
 
@@ -85,7 +81,7 @@ chosen = st.selectbox("Read a document's paragraphs", ["", *names], key="reader"
 if chosen:
     document = names[chosen]
     st.caption(document.identity)
-    for paragraph in assistant.library.paragraphs(document.doc_id):
+    for paragraph in assistant.paragraphs(document.doc_id):
         heading = " › ".join(paragraph.heading_path)
         st.markdown(f"**{locator(paragraph)}**" + (f" — *{heading}*" if heading else ""))
         st.text(paragraph.text)
