@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant import originals
 from assistant.answers import Answer, Filters
 from assistant.conversation import Turn
@@ -18,6 +20,7 @@ from assistant.health import check_on_open
 from assistant.library import Library
 from assistant.llm import Validator, chat_model
 from assistant.questions import checked_question, recent_turns
+from assistant.ranking import LinearRanker, Pooled
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
 from assistant.stages import rank, understand
@@ -47,6 +50,7 @@ class Assistant:
         self.validator = Validator(self.library.embedder, self.settings.support_similarity)
         self.gatherer = Gatherer(self.retriever)
         self.ranker: rank.Ranker = rank.FusionRanker()
+        self.use_ranker(LinearRanker.load())
         self.composer = Composer(self.answerer, self.settings, self.retriever.neighbours,
                                  lambda: self.llm)
         self.verifier = Verifier(self.validator)
@@ -96,6 +100,19 @@ class Assistant:
         vector = self.library.embedder.embed_one(understood.standalone)
         return rank.search(self.gatherer, self.ranker, understood, vector, k)
 
+    def use_ranker(self, model: LinearRanker | None) -> None:
+        """Rank by this fitted model (None: by reciprocal rank fusion of the two searches)."""
+        self.ranker = rank.FittedRanker(self.retriever, model) if model else rank.FusionRanker()
+
+    def candidate_pool(self, question: str, history: Sequence[Turn | dict] = (),
+                       filters: Filters | None = None) -> tuple[list[Pooled], np.ndarray]:
+        """Every candidate both searches gather for a question, with its ranking features
+        (what the ranker is fitted on)."""
+        understood = self.understand(question, history, filters)
+        vector = self.library.embedder.embed_one(understood.standalone)
+        candidates = self.gatherer.gather(understood, vector, self.scope(understood.filters))
+        return rank.candidate_pool(self.retriever, understood, candidates)
+
     def scope(self, filters: Filters) -> list[Document]:
         """The documents a question under ``filters`` is searched in. Raises
         AccessDeniedError when the filters include exempt documents this deployment hides."""
@@ -114,14 +131,17 @@ class Assistant:
                       abstained=decision.abstained,
                       rewritten_question=understood.standalone if rewritten else "",
                       related=tuple(passages[:3]) if decision.abstained else (),
-                      searched=self._searched(understood.filters), mode=verified.mode,
+                      searched=self._searched(understood), mode=verified.mode,
                       support=verified.draft.support, dropped=verified.dropped,
                       timings_ms=timings)
 
-    def _searched(self, filters: Filters) -> str:
-        scope = filters.describe()
-        return f"{len(self.scope(filters))} of {len(self.retriever.documents)} documents" + (
-            f" ({scope})" if scope else "")
+    def _searched(self, understood: Understanding) -> str:
+        """What was searched: the documents in scope, and what was only preferred."""
+        scope = understood.filters.describe()
+        preferred = understood.preferences.describe()
+        return (f"{len(self.scope(understood.filters))} of {len(self.retriever.documents)} "
+                f"documents" + (f" ({scope})" if scope else "")
+                + (f", preferring {preferred}" if preferred else ""))
 
     # -- the library ----------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ class LexicalIndex:
         self._model = None
         self._vectors: np.ndarray | None = None
         self._vocab: set[str] = set()
+        self._row_of: dict[str, int] | None = None  # built on first use
         self._versions: dict[str, str] = {}
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -136,6 +137,7 @@ class LexicalIndex:
         versions = {doc_id: version for doc_id, _, version in map(split_key, ids)}
         with self._lock:
             self._model, self._ids, self.signature = model, ids, signature
+            self._row_of = None
             self._versions = versions
             self._doc_of, self._doc_codes = doc_of, doc_codes
             self._vocab = set(model.vocab_dict) if model is not None else set()
@@ -211,12 +213,13 @@ class LexicalIndex:
         similarity = np.asarray(vectors[rows]) @ np.asarray(vector, dtype=np.float32)
         return [(ids[int(rows[i])], float(similarity[i])) for i in _top(similarity, k)]
 
-    def search(self, query: str, k: int = 50, documents: Collection[str] | None = None
-               ) -> list[LexicalHit]:
-        """The best ``k`` paragraphs for ``query``; ``documents`` restricts to those doc ids."""
+    def search(self, query: str, k: int = 50, documents: Collection[str] | None = None,
+               extra: Sequence[str] = ()) -> list[LexicalHit]:
+        """The best ``k`` paragraphs for ``query`` (with the ``extra`` words, e.g. the other
+        form of an abbreviation); ``documents`` restricts to those doc ids."""
         with self._lock:
             model, ids = self._model, self._ids
-        terms = [t for t in tokenize(query) if t in self._vocab]
+        terms = [t for t in tokenize(" ".join((query, *extra))) if t in self._vocab]
         if model is None or not terms or not ids:
             return []
         scores = np.asarray(model.get_scores(terms), dtype=np.float32)
@@ -229,9 +232,13 @@ class LexicalIndex:
                 if scores[i] > 0]
 
 
-    def key(self, row: int) -> str:
-        """The store key of an index row."""
-        return self._ids[row]
+    def rows_of(self, keys: Sequence[str]) -> np.ndarray:
+        """The index rows of store ``keys`` (-1 for a key the index does not hold)."""
+        with self._lock:
+            if self._row_of is None:
+                self._row_of = {key: row for row, key in enumerate(self._ids)}
+            row_of = self._row_of
+        return np.fromiter((row_of.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
 
     def scores(self, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """BM25 scores of the index ``rows`` for already tokenized ``terms`` (zeros for terms

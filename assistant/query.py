@@ -102,6 +102,18 @@ def infer_filters(question: str, documents: Sequence[Document]) -> Filters:
                    documents=tuple(refs) or tuple(titles))
 
 
+def stated_filters(question: str, documents: Sequence[Document]) -> tuple[Filters, Filters]:
+    """The filters a question states, split into those certain enough to narrow the search
+    (a report reference that a document in the library carries, printed as it is) and those
+    that only prefer documents (councils, committees, titles and years, which a document may
+    carry under another name, or not at all when its papers do not print them)."""
+    found = infer_filters(question, documents)
+    refs = tuple(r for r in found.documents if REF_RE.fullmatch(r))
+    return Filters(documents=refs), Filters(
+        councils=found.councils, committees=found.committees, date_from=found.date_from,
+        date_to=found.date_to, documents=() if refs else found.documents)
+
+
 def documents_named(name: str, documents: Sequence[Document]) -> list[Document]:
     """Documents a phrase names: by id, file name, report reference, or words of the title."""
     words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in QUESTION_WORDS]

@@ -40,7 +40,7 @@ class RankQuery:
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Pooled:
     """A paragraph found by either search, with both scores (each search scores every
     candidate) and its rank in each (None when that search did not return it)."""
 
@@ -65,7 +65,7 @@ def _reciprocal(rank: int | None) -> float:
     return 0.0 if rank is None else 1.0 / (1.0 + rank)
 
 
-def features(query: RankQuery, pool: Sequence[Candidate], idf: Mapping[str, float]
+def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
              ) -> np.ndarray:
     """One row of FEATURES per candidate."""
     if not pool:

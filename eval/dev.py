@@ -80,10 +80,13 @@ def source_settings(source: Source, work: Path, base: Settings | None = None) ->
 
 
 def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("scrutineer",),
-            names: Sequence[str] = SOURCE_NAMES, progress: Progress | None = None
-            ) -> dict[str, dict[str, Any]]:
+            names: Sequence[str] = SOURCE_NAMES, progress: Progress | None = None,
+            held_out: bool = True) -> dict[str, dict[str, Any]]:
     """Every pipeline on every source; returns {source: {pipeline: summary}} and writes
-    OUT/<source>/results.jsonl, OUT/<source>/summary.json, OUT/dev.json and OUT/dev.md."""
+    OUT/<source>/results.jsonl, OUT/<source>/summary.json, OUT/dev.json and OUT/dev.md.
+    ``held_out``: each question is ranked by a ranker fitted without its source (without its
+    council, meeting or document's fold when only one source is measured), so no figure
+    comes from the data the ranker was fitted on; otherwise by the shipped ranker."""
     from ingest import ingest
 
     sources = find_sources(corpus, work, names)
@@ -94,19 +97,44 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     for source in sources:
-        settings = source_settings(source, work)
-        ingest(list(source.folders), settings)
-        results[source.name] = _run_source(source, settings, pipelines, out / source.name,
-                                           progress)
+        ingest(list(source.folders), source_settings(source, work))
+    rankers = held_out_rankers(sources, work) if held_out else {}
+    for source in sources:
+        results[source.name] = _run_source(source, source_settings(source, work), pipelines,
+                                           out / source.name, progress, rankers)
     results["_meta"] = {"seconds": round(time.perf_counter() - started, 1),
-                        "corpus": str(corpus), "pipelines": list(pipelines)}
+                        "corpus": str(corpus), "pipelines": list(pipelines),
+                        "ranker": "fitted without the source it is measured on" if held_out
+                        else "as shipped (assistant/ranker.json)"}
     (out / "dev.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "dev.md").write_text(dev_markdown(results))
     return results
 
 
+def held_out_rankers(sources: Sequence[Source], work: Path) -> dict[tuple[str, str], Any]:
+    """For each question (by source and id), a ranker fitted on pools it is not part of: the
+    other sources' questions, or with one source, the other folds of its groups."""
+    from eval.fit_ranker import collect, fit, folds
+
+    pools = collect(sources, work)
+    out: dict[tuple[str, str], Any] = {}
+    for source in sources:
+        items = load_testset(source.testset)
+        if len(sources) > 1:
+            model = fit([p for p in pools if p.source != source.name])
+            out.update({(source.name, item.id): model for item in items})
+            continue
+        fold_of = folds([source.group(item) for item in items])
+        models = {f: fit([p for p in pools if fold_of[p.group] != f])
+                  for f in set(fold_of.values())}
+        out.update({(source.name, item.id): models[fold_of[source.group(item)]]
+                    for item in items})
+    return out
+
+
 def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], out: Path,
-                progress: Progress | None) -> dict[str, Any]:
+                progress: Progress | None, rankers: dict[tuple[str, str], Any]
+                ) -> dict[str, Any]:
     items = load_testset(source.testset)
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {}
@@ -117,6 +145,8 @@ def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], ou
         judge = judge or SupportJudge(pipeline.assistant.library.embedder)
         graded = []
         for index, item in enumerate(items, start=1):
+            if name == "scrutineer" and rankers:
+                pipeline.assistant.use_ranker(rankers[(source.name, item.id)])
             answer = pipeline.answer(item)
             scores = grade(item, answer, judge)
             scores["group"] = source.group(item)

@@ -18,22 +18,24 @@ from eval.testset import load_testset
 STRENGTH = 0.1  # L2 penalty of the listwise model (chosen leaving one source out)
 
 
-def collect(corpus: Path, work: Path, names: Sequence[str]) -> list[Pool]:
-    """Candidate pools of every answerable question of the named sources (their libraries are
-    ingested under WORK as `eval dev` does)."""
+def collect(sources: Sequence[Any], work: Path) -> list[Pool]:
+    """Candidate pools of every answerable question of the sources (their libraries already
+    ingested under WORK, as `eval dev` keeps them)."""
     from assistant.assistant import Assistant
-    from eval.dev import find_sources, source_settings
-    from ingest import ingest
+    from eval.dev import source_settings
 
     pools = []
-    for source in find_sources(corpus, work, names):
-        settings = source_settings(source, work)
-        ingest(list(source.folders), settings)
-        assistant = Assistant(settings)
+    for source in sources:
+        assistant = Assistant(source_settings(source, work))
         for item in load_testset(source.testset):
             if item.answerable:
                 pools.append(pool_for(assistant, item, source.name, source.group(item)))
     return pools
+
+
+def folds(groups: Sequence[str], count: int = 5) -> dict[str, int]:
+    """Each group's fold: groups in sorted order dealt round the folds."""
+    return {g: i % count for i, g in enumerate(sorted(set(groups)))}
 
 
 def fit(pools: Sequence[Pool], strength: float = STRENGTH) -> LinearRanker:
@@ -73,14 +75,12 @@ def scorer(ranker: LinearRanker) -> Callable[[Pool], np.ndarray]:
     return lambda pool: ranker.scores(pool.features)
 
 
-def grouped_cv(pools: Sequence[Pool], folds: int = 5) -> dict[str, float]:
-    """Each group's questions ranked by a model fitted without that group's fold."""
-    groups = sorted({p.group for p in pools})
-    fold_of = {g: i % folds for i, g in enumerate(groups)}
+def grouped_cv(pools: Sequence[Pool], count: int = 5) -> dict[str, float]:
+    """Each question ranked by a model fitted without its group's fold."""
+    fold_of = folds([p.group for p in pools], count)
     scores: dict[str, np.ndarray] = {}
-    for fold in range(folds):
-        train = [p for p in pools if fold_of[p.group] != fold]
-        ranker = fit(train)
+    for fold in set(fold_of.values()):
+        ranker = fit([p for p in pools if fold_of[p.group] != fold])
         for pool in pools:
             if fold_of[pool.group] == fold:
                 scores[pool.item_id] = ranker.scores(pool.features)

@@ -26,6 +26,8 @@ class AssistantPipeline:
         mode = {"scrutineer": "hybrid", "dense": "dense", "bm25": "lexical"}[name]
         self.name = name
         self.assistant = Assistant(settings.model_copy(update={"retrieval": mode}))
+        if name != "scrutineer":  # one search alone, in its own order
+            self.assistant.use_ranker(None)
 
     def answer(self, item: TestItem) -> dict[str, Any]:
         from assistant.answers import Filters

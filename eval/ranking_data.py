@@ -29,7 +29,7 @@ class Pool:
 
 def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
     """The candidate pool of one question, as the shipped pipeline gathers it."""
-    candidates, matrix = gather(assistant, item.question, item.history, _given(item))
+    candidates, matrix = assistant.candidate_pool(item.question, item.history, _given(item))
     matched = tuple(frozenset(g for g, gold in enumerate(item.evidence) if matches(
         Hit(c.document.file_name, c.paragraph.label, c.paragraph.text), gold))
         for c in candidates)
@@ -63,40 +63,3 @@ def summary(pools: list[Pool], scorer: Any) -> dict[str, float]:
     return {k: round(float(np.mean(v)), 4) if v else 0.0 for k, v in rows.items()} | {
         "n": len(pools)}
 
-
-POOL = 60  # candidates taken from each search
-
-
-def gather(assistant: Any, question: str, history: Any, given: Any) -> tuple[list, np.ndarray]:
-    """Candidates of both searches over the documents in scope, with their features."""
-    from assistant.answers import Filters
-    from assistant.conversation import rewrite
-    from assistant.lexical import tokenize
-    from assistant.query import DATE_RE, FIGURE_RE, infer_filters, intent
-    from assistant.ranking import Candidate, RankQuery, features
-
-    retriever = assistant.retriever
-    retriever.refresh()
-    standalone = rewrite(question, history)
-    stated = infer_filters(standalone, list(retriever.documents.values()))
-    docs = {d.doc_id: d for d in retriever.allowed((given or Filters()).merged(stated))}
-    lexical = retriever.lexical
-    rows = lexical.rows(docs)
-    terms = tokenize(standalone)
-    vector = assistant.library.embedder.embed_one(standalone)
-    dense = lexical.similarities(vector, rows)
-    bm25 = lexical.scores(terms, rows)
-    dense_order = np.argsort(-dense, kind="stable")[:POOL]
-    bm25_order = [i for i in np.argsort(-bm25, kind="stable")[:POOL] if bm25[i] > 0]
-    dense_rank = {int(i): r for r, i in enumerate(dense_order)}
-    bm25_rank = {int(i): r for r, i in enumerate(bm25_order)}
-    chosen = list(dict.fromkeys([*dense_rank, *bm25_rank]))
-    keys = [lexical.key(int(rows[i])) for i in chosen]
-    paragraphs = {p.key: p for p in assistant.library.get_paragraphs(keys)}
-    pool = [Candidate(paragraphs[k], docs[paragraphs[k].doc_id], float(dense[i]),
-                      float(bm25[i]), dense_rank.get(i), bm25_rank.get(i))
-            for i, k in zip(chosen, keys, strict=True) if k in paragraphs]
-    wanted = intent(standalone)
-    query = RankQuery(standalone, tuple(terms), wanted.names, wanted.years,
-                      bool(FIGURE_RE.search(standalone) or DATE_RE.search(standalone)))
-    return pool, features(query, pool, lexical.idf(terms))

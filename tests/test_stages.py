@@ -77,8 +77,8 @@ def test_understanding_states_filters_names_and_what_the_library_lacks(
     understood = assistant.understand(f"{ARRESTS[:-1]} since 2023?")
     assert understood.intent.kind == "figure" and understood.intent.years == (2023,)
     assert understood.names == ("Operation Sceptre", "Northshire")
-    assert understood.stated == Filters(councils=("Northshire",), date_from="2023-01-01")
-    assert understood.filters == understood.stated and understood.preferences == Filters()
+    assert understood.preferences == Filters(councils=("Northshire",), date_from="2023-01-01")
+    assert understood.stated == understood.filters == Filters()  # a name only prefers
     assert assistant.understand("What did Zanzibar say about knife crime?").unknown == \
         ("Zanzibar",)
 
@@ -87,20 +87,21 @@ def test_a_follow_up_is_understood_from_the_conversation(assistant: Assistant) -
     understood = assistant.understand("And in Riverton?", [{"role": "user", "content": ARRESTS}])
     assert understood.question == "And in Riverton?"
     assert understood.standalone == "How many arrests did Operation Sceptre lead to in Riverton?"
-    assert understood.filters.councils == ("Riverton",)
+    assert understood.preferences.councils == ("Riverton",) and not understood.filters.councils
 
 
 def test_filters_given_come_before_those_the_question_states(assistant: Assistant) -> None:
     understood = assistant.understand(ARRESTS, filters=Filters(councils=("Eastvale",)))
     assert understood.filters.councils == ("Eastvale",)
-    assert understood.stated.councils == ("Northshire",)
+    assert understood.preferences.councils == ("Northshire",)
     assert assistant.understand(ARRESTS, precedent=True).precedent
 
 
 def test_scope_is_the_documents_a_question_is_searched_in(assistant: Assistant) -> None:
-    understood = assistant.understand(ARRESTS)
-    assert [d.file_name for d in assistant.scope(understood.filters)] == [NORTHSHIRE]
-    assert len(assistant.scope(Filters())) == 3
+    understood = assistant.understand(ARRESTS)  # the council it names boosts, not narrows
+    assert len(assistant.scope(understood.filters)) == len(assistant.scope(Filters())) == 3
+    assert [d.file_name for d in assistant.scope(Filters(councils=("Northshire",)))] == \
+        [NORTHSHIRE]
     assert assistant.scope(Filters(date_from="2030-01-01")) == []
 
 
@@ -138,7 +139,7 @@ def test_ask_runs_the_stages_to_a_cited_answer(assistant: Assistant) -> None:
     answer = assistant.ask(ARRESTS)
     assert not answer.abstained and answer.citations
     assert all(isinstance(p, Passage) for p in answer.passages)
-    assert answer.searched == "1 of 3 documents (council: Northshire)"
+    assert answer.searched == "3 of 3 documents, preferring council: Northshire"
 
 
 # -- the library through the Assistant ---------------------------------------------------------

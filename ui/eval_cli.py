@@ -59,8 +59,11 @@ def run_command(testset: Path, library: Path | None, pipelines: tuple[str, ...],
               show_default=True, help="Where each source's library is kept between runs.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where results go (default: eval-runs/dev-<date-time>).")
+@click.option("--shipped-ranker", is_flag=True,
+              help="Rank with assistant/ranker.json as shipped (fitted on these very sources: "
+                   "not an out-of-sample figure) instead of rankers fitted without each source.")
 def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, work: Path,
-                out: Path | None) -> None:
+                out: Path | None, shipped_ranker: bool) -> None:
     """Measure the shipped pipeline on every development source: one table per source.
 
     \b
@@ -79,10 +82,44 @@ def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, 
         if done == total or done % 25 == 0:
             click.echo(f"  {source} / {pipeline}: {done}/{total}", err=True)
 
-    results = _guard(lambda: run_dev(corpus or DEFAULT_CORPUS, work.parent / work.name, out,
-                                     pipelines, sources or SOURCE_NAMES, progress))
+    results = _guard(lambda: run_dev(corpus or DEFAULT_CORPUS, work, out, pipelines,
+                                     sources or SOURCE_NAMES, progress, not shipped_ranker))
     click.echo(dev_markdown(results))
     click.echo(f"Wrote {out / 'dev.md'}, dev.json and per-source results.jsonl")
+
+
+@eval_group.command("fit-ranker")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="The shared corpus (default: ../shared/corpus beside the project).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs/libraries"),
+              show_default=True, help="Where each source's library is kept between runs.")
+@click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/ranker.json.")
+def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
+    """Fit the ranker on every development source and write assistant/ranker.json, after
+    reporting it out of sample (fitted without the source measured, and by cross-validation
+    grouped by council, meeting or document) beside RRF, dense and BM25 alone.
+
+    \b
+    Example:
+      scrutineer eval fit-ranker
+    """
+    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, find_sources, source_settings
+    from eval.fit_ranker import collect, report, write
+    from ingest import ingest
+
+    sources = find_sources(corpus or DEFAULT_CORPUS, work, SOURCE_NAMES)
+    if not sources:
+        raise click.ClickException("No development source found: it needs ../shared/corpus.")
+    for source in sources:
+        ingest(list(source.folders), source_settings(source, work))
+    pools = collect(sources, work)
+    for source, rows in report(pools).items():
+        click.echo(f"{source}:")
+        for name, row in rows.items():
+            click.echo(f"  {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()))
+    if not dry_run:
+        write(pools)
+        click.echo("Wrote assistant/ranker.json")
 
 
 @eval_group.command("score")

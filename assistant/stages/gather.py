@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from assistant.abbreviations import expansions
 from assistant.documents import Document, split_key
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Candidates:
     lexical: tuple[Hit, ...] = ()
     documents: dict[str, Document] = field(default_factory=dict)  # the scope, by id
     stale: bool = False  # a search saw a version newer than the scope's: gather again
+    extra: tuple[str, ...] = ()  # words searched for besides the question's (abbreviations)
 
     def each(self) -> list[Candidate]:
         """Every paragraph found once, dense hits first then lexical-only ones, in rank order
@@ -74,12 +76,13 @@ class Gatherer:
         everything = len(allowed) == len(index.documents)
         mode = index.library.settings.retrieval
         dense = self._dense(vector, allowed) if mode != "lexical" else []
+        extra = tuple(expansions(question))
         lexical = [(h.para_id, h.score) for h in index.lexical.search(
-            question, index.candidates, None if everything else allowed)] \
+            question, index.candidates, None if everything else allowed, extra)] \
             if mode != "dense" else []
         stale = any(_newer(docs, key) for key, _ in [*dense, *lexical])
         return Candidates(question, vector, _admitted(dense, allowed),
-                          _admitted(lexical, allowed), docs, stale)
+                          _admitted(lexical, allowed), docs, stale, extra)
 
     def _dense(self, vector: list[float], allowed: dict[str, str]) -> list[tuple[str, float]]:
         """Nearest allowed paragraphs by embedding. No filter is handed to the store (its

@@ -5,12 +5,19 @@ protocol and takes its place. ``search`` runs gather then rank."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
 
 from assistant.documents import Passage
+from assistant.lexical import tokenize
 from assistant.library import Library
+from assistant.ranking import FEATURES, LinearRanker, Pooled, RankQuery, features
 from assistant.stages.gather import Candidates, Gatherer
 from assistant.stages.understand import Understanding
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Retriever
 
 RRF_K = 60
 
@@ -50,6 +57,64 @@ class FusionRanker:
         dense, lexical = dict(candidates.dense), dict(candidates.lexical)
         return [Ranked(key, scores[key], dense.get(key, 0.0), lexical.get(key, 0.0))
                 for key in best]
+
+
+class FittedRanker:
+    """Orders candidates by a linear model fitted on labelled questions (assistant/ranker.json,
+    from `scrutineer eval fit-ranker`) over features of each (question, paragraph) pair:
+    both searches' scores for every candidate, words covered, the names, years and document
+    the question speaks of, neighbours and the document's other candidates."""
+
+    def __init__(self, index: Retriever, model: LinearRanker) -> None:
+        self.index = index
+        self.model = model
+
+    def rank(self, understanding: Understanding, candidates: Candidates, k: int
+             ) -> list[Ranked]:
+        """The best ``k`` candidates by the model's score."""
+        pool, matrix = candidate_pool(self.index, understanding, candidates)
+        if not pool:
+            return []
+        scores = self.model.scores(matrix)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [Ranked(pool[i].paragraph.key, float(scores[i]), pool[i].dense, pool[i].lexical)
+                for i in order]
+
+
+def candidate_pool(index: Retriever, understanding: Understanding, candidates: Candidates
+                   ) -> tuple[list[Pooled], np.ndarray]:
+    """Every candidate that can still be read, with both searches' scores, and its row of
+    features."""
+    found = candidates.each()
+    lexical = index.lexical
+    keys = [c.key for c in found]
+    paragraphs = {p.key: p for p in index.library.get_paragraphs(keys)}
+    rows = lexical.rows_of(keys)
+    kept = [i for i, c in enumerate(found) if c.key in paragraphs and rows[i] >= 0
+            and paragraphs[c.key].doc_id in candidates.documents]
+    if not kept:
+        return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+    found, rows = [found[i] for i in kept], rows[kept]
+    terms = tokenize(" ".join((understanding.standalone, *candidates.extra)))
+    dense = lexical.similarities(candidates.vector, rows)
+    if dense is None:
+        dense = np.array([c.dense_score for c in found], dtype=np.float32)
+    bm25 = lexical.scores(terms, rows)
+    pool = [Pooled(paragraphs[c.key], candidates.documents[paragraphs[c.key].doc_id],
+                   float(d), float(b), c.dense_rank, c.lexical_rank)
+            for c, d, b in zip(found, dense.tolist(), bm25.tolist(), strict=True)]
+    return pool, features(rank_query(understanding, terms), pool, lexical.idf(terms))
+
+
+def rank_query(understanding: Understanding, terms: list[str]) -> RankQuery:
+    """What the features need of the question: its words, and the names and years it states
+    (those of its soft preferences too)."""
+    wanted = understanding.intent
+    preferred = understanding.preferences
+    names = tuple(dict.fromkeys((*wanted.names, *preferred.councils,
+                                 *preferred.committees)))
+    return RankQuery(understanding.standalone, tuple(terms), names, wanted.years,
+                     wanted.kind in ("figure", "date"))
 
 
 def passages(library: Library, ranking: list[Ranked], candidates: Candidates

@@ -11,7 +11,7 @@ from assistant.answers import Filters
 from assistant.conversation import Turn, rewrite
 from assistant.documents import Document
 from assistant.lexical import tokenize
-from assistant.query import Intent, infer_filters, intent
+from assistant.query import Intent, intent, stated_filters
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class Understanding:
     standalone: str  # rewritten from the conversation when it leans on it; else the question
     intent: Intent
     filters: Filters  # what narrows the search: those given, then those the question states
-    stated: Filters = field(default_factory=Filters)  # the filters guessed from the question
-    preferences: Filters = field(default_factory=Filters)  # soft: to boost ranking, not filter
+    stated: Filters = field(default_factory=Filters)  # narrowing filters read from the question
+    preferences: Filters = field(default_factory=Filters)  # what it states that only boosts
     unknown: tuple[str, ...] = ()  # names the question mentions that no paragraph mentions
 
     @property
@@ -44,12 +44,12 @@ def understand(question: str, history: Sequence[Turn], filters: Filters | None,
     ("in Suffolk", "the Safe City update"); ``knows`` tells whether a term is in the library;
     ``precedent`` asks for every occasion whatever the question's wording."""
     standalone = rewrite(question, history)
-    stated = infer_filters(standalone, documents)
+    certain, preferred = stated_filters(standalone, documents)
     wanted = intent(standalone)
     if precedent:
         wanted = Intent("precedent", wanted.years, wanted.names)
-    return Understanding(question, standalone, wanted, (filters or Filters()).merged(stated),
-                         stated, unknown=unknown_names(wanted.names, knows))
+    return Understanding(question, standalone, wanted, (filters or Filters()).merged(certain),
+                         certain, preferred, unknown=unknown_names(wanted.names, knows))
 
 
 def unknown_names(names: Sequence[str], knows: Callable[[str], bool]) -> tuple[str, ...]:
