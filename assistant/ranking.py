@@ -20,10 +20,11 @@ from assistant.documents import Document, Paragraph
 from assistant.lexical import tokenize
 
 FEATURES = (
-    "dense", "dense_gap", "dense_top", "lexical", "lexical_top", "fused",
+    "dense", "dense_gap", "dense_top", "dense_window", "lexical", "lexical_top", "fused",
     "coverage", "coverage_context", "bigrams", "names", "year", "figure",
-    "doc_best", "doc_share", "neighbour", "length", "short", "table_row",
+    "doc_best", "doc_share", "neighbour", "nearby", "length", "short", "table_row",
 )
+NEARBY = 3  # paragraphs either side that count as the same passage of discussion
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 NUMBER_RE = re.compile(r"\d|£|%")
 
@@ -50,6 +51,21 @@ class Pooled:
     lexical: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    dense_window: float | None = None  # best similarity of a window of a long paragraph
+
+
+WINDOW_WORDS = 150  # the embedding model reads 256 word pieces: about 180 words
+WINDOW_STEP = 100
+
+
+def windows(text: str) -> list[str]:
+    """Overlapping windows of a paragraph too long for the model to read whole (none for a
+    paragraph it reads whole)."""
+    words = text.split()
+    if len(words) <= WINDOW_WORDS + 30:
+        return []
+    return [" ".join(words[start: start + WINDOW_WORDS])
+            for start in range(0, len(words) - 30, WINDOW_STEP)]
 
 
 def _coverage(terms: Sequence[str], present: set[str], idf: Mapping[str, float]) -> float:
@@ -74,6 +90,7 @@ def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
     query_bigrams = _bigrams(list(query.terms))
     name_terms = [set(tokenize(n)) for n in query.names]
     dense = np.array([c.dense for c in pool], dtype=np.float32)
+    best = np.array([max(c.dense, c.dense_window or -1.0) for c in pool], dtype=np.float32)
     lexical = np.array([c.lexical for c in pool], dtype=np.float32)
     top_lexical = float(lexical.max()) or 1.0
     fused = [_reciprocal(c.dense_rank) + _reciprocal(c.lexical_rank) for c in pool]
@@ -99,9 +116,12 @@ def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
         neighbours = [combined[by_place[(paragraph.doc_id, paragraph.ordinal + step)]]
                       for step in (-1, 1) if (paragraph.doc_id, paragraph.ordinal + step)
                       in by_place]
+        nearby = sum((paragraph.doc_id, paragraph.ordinal + step) in by_place
+                     for step in range(-NEARBY, NEARBY + 1) if step) / (2 * NEARBY)
         rows.append([
             candidate.dense, candidate.dense - float(dense.max()),
-            _reciprocal(candidate.dense_rank), candidate.lexical / top_lexical,
+            _reciprocal(candidate.dense_rank), float(best[index] - best.max()),
+            candidate.lexical / top_lexical,
             _reciprocal(candidate.lexical_rank), fused[index],
             _coverage(terms, present, idf), _coverage(terms, context, idf),
             (len(query_bigrams & _bigrams(body)) / len(query_bigrams)) if query_bigrams else 0.0,
@@ -109,7 +129,7 @@ def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
             float(query.figure and bool(NUMBER_RE.search(paragraph.text))),
             doc_best[paragraph.doc_id] - float(combined.max()),
             doc_count[paragraph.doc_id] / len(pool),
-            (max(neighbours) - float(combined.max())) if neighbours else -2.0,
+            (max(neighbours) - float(combined.max())) if neighbours else -2.0, nearby,
             math.log1p(len(body)) / 6.0, float(len(body) < 8),
             float(paragraph.kind == "table_row"),
         ])
@@ -156,3 +176,23 @@ class LinearRanker:
                        tuple(data["names"]))
         except (OSError, ValueError, KeyError):
             return None
+
+
+def near_duplicates_last(order: Sequence[int], texts: Sequence[str], k: int,
+                         threshold: float = 0.8) -> list[int]:
+    """The first ``k`` of ``order`` with a paragraph that restates one ranked above it (the
+    same words, as a decision report, its record of decision and the minutes restate each
+    other) moved below the others, so that it does not crowd out other evidence."""
+    kept: list[int] = []
+    later: list[int] = []
+    seen: list[set[str]] = []
+    for index in order:
+        words = set(tokenize(texts[index]))
+        if any(len(words & other) / (len(words | other) or 1) >= threshold for other in seen):
+            later.append(index)
+        else:
+            kept.append(index)
+            seen.append(words)
+        if len(kept) >= k:
+            break
+    return (kept + later)[:k]

@@ -25,6 +25,7 @@ from eval.testset import TestItem, load_testset
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
 SOURCE_NAMES = ("seeds-kent", "councils", "qmsum-val")
+TRAINING_ONLY = ("qmsum-train",)  # fitted on, never measured (QMSum: tune on train)
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -58,19 +59,21 @@ def find_sources(corpus: Path, work: Path, names: Sequence[str] = SOURCE_NAMES
         elif name == "councils" and (corpus / "councils" / "questions.jsonl").is_file():
             found.append(Source(name, (corpus / "councils" / "docs",),
                                 corpus / "councils" / "questions.jsonl"))
-        elif name == "qmsum-val" and (corpus / "qmsum-committee" / "val.jsonl").is_file():
-            found.append(_qmsum(corpus / "qmsum-committee" / "val.jsonl", work / "qmsum-val"))
+        elif name.startswith("qmsum-"):
+            split = corpus / "qmsum-committee" / f"{name.removeprefix('qmsum-')}.jsonl"
+            if split.is_file():
+                found.append(_qmsum(name, split, work / name))
     return found
 
 
-def _qmsum(source: Path, folder: Path) -> Source:
+def _qmsum(name: str, source: Path, folder: Path) -> Source:
     from eval.qmsum import convert, write_testset
 
     testset = folder / "testset.jsonl"
     if not testset.is_file() or testset.stat().st_mtime < source.stat().st_mtime:
         _, items = convert(source, folder)
         write_testset(items, testset)
-    return Source("qmsum-val", (folder / "documents",), testset)
+    return Source(name, (folder / "documents",), testset)
 
 
 def source_settings(source: Source, work: Path, base: Settings | None = None) -> Settings:
@@ -96,9 +99,10 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
-    for source in sources:
+    training = find_sources(corpus, work, TRAINING_ONLY) if held_out else []
+    for source in [*sources, *training]:
         ingest(list(source.folders), source_settings(source, work))
-    rankers = held_out_rankers(sources, work) if held_out else {}
+    rankers = held_out_rankers(sources, training, work) if held_out else {}
     for source in sources:
         results[source.name] = _run_source(source, source_settings(source, work), pipelines,
                                            out / source.name, progress, rankers)
@@ -111,21 +115,23 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     return results
 
 
-def held_out_rankers(sources: Sequence[Source], work: Path) -> dict[tuple[str, str], Any]:
+def held_out_rankers(sources: Sequence[Source], training: Sequence[Source], work: Path
+                     ) -> dict[tuple[str, str], Any]:
     """For each question (by source and id), a ranker fitted on pools it is not part of: the
-    other sources' questions, or with one source, the other folds of its groups."""
-    from eval.fit_ranker import collect, fit, folds
+    other sources' questions and the training-only ones, or with one source and no other,
+    the other folds of its groups."""
+    from eval.fit_ranker import collect, fit_chosen, folds
 
-    pools = collect(sources, work)
+    pools = collect([*sources, *training], work)
     out: dict[tuple[str, str], Any] = {}
     for source in sources:
         items = load_testset(source.testset)
-        if len(sources) > 1:
-            model = fit([p for p in pools if p.source != source.name])
+        if len(sources) + len(training) > 1:
+            model = fit_chosen([p for p in pools if p.source != source.name])
             out.update({(source.name, item.id): model for item in items})
             continue
         fold_of = folds([source.group(item) for item in items])
-        models = {f: fit([p for p in pools if fold_of[p.group] != f])
+        models = {f: fit_chosen([p for p in pools if fold_of[p.group] != f])
                   for f in set(fold_of.values())}
         out.update({(source.name, item.id): models[fold_of[source.group(item)]]
                     for item in items})
@@ -177,4 +183,4 @@ def _gold_removed(assistant: Any, item: TestItem) -> bool:
     return not any(e.doc in scope for e in item.evidence)
 
 
-__all__ = ["SOURCE_NAMES", "TABLE_METRICS", "Source", "find_sources", "run_dev"]
+__all__ = ["SOURCE_NAMES", "TABLE_METRICS", "TRAINING_ONLY", "Source", "find_sources", "run_dev"]

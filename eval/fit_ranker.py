@@ -5,7 +5,9 @@ the ranker fitted on every source to assistant/ranker.json."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from assistant.ranking import FEATURES, RANKER_FILE, LinearRanker
 from eval.ranking_data import Pool, pool_for, summary
 from eval.testset import load_testset
 
-STRENGTH = 0.1  # L2 penalty of the listwise model (chosen leaving one source out)
+STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0)  # L2 penalties tried; grouped CV on the data fitted
+STRENGTH = 1.0  # the penalty when none is chosen
 
 
 def collect(sources: Sequence[Any], work: Path) -> list[Pool]:
@@ -40,30 +43,51 @@ def folds(groups: Sequence[str], count: int = 5) -> dict[str, int]:
 
 def fit(pools: Sequence[Pool], strength: float = STRENGTH) -> LinearRanker:
     """A listwise model: the softmax of the scores over each question's candidates should put
-    its mass on the gold paragraphs (conditional logit), with an L2 penalty ``strength``.
-    Questions whose pool holds no gold paragraph teach nothing and are left out."""
+    its mass on the gold paragraphs (conditional logit), with an L2 penalty ``strength``; each
+    source weighs the same whatever its number of questions. Questions whose pool holds no
+    gold paragraph teach nothing and are left out."""
     from scipy.optimize import minimize
 
     matrix = np.vstack([p.features for p in pools])
     means, scales = matrix.mean(axis=0), matrix.std(axis=0)
     scales[scales == 0] = 1.0
     data = [((p.features - means) / scales, p.labels) for p in pools if p.labels.any()]
+    shares = Counter(p.source for p in pools if p.labels.any())
+    weights = [len(data) / (len(shares) * shares[p.source]) for p in pools if p.labels.any()]
 
-    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
-        total, gradient = 0.0, np.zeros_like(weights)
-        for rows, gold in data:
-            scores = rows @ weights
+    def loss(coefficients: np.ndarray) -> tuple[float, np.ndarray]:
+        total, gradient = 0.0, np.zeros_like(coefficients)
+        for (rows, gold), weight in zip(data, weights, strict=True):
+            scores = rows @ coefficients
             exp = np.exp(scores - scores.max())
             on_gold = exp * gold
-            total -= np.log(on_gold.sum()) - np.log(exp.sum())
-            gradient -= (on_gold / on_gold.sum() - exp / exp.sum()) @ rows
+            total -= weight * (np.log(on_gold.sum()) - np.log(exp.sum()))
+            gradient -= weight * (on_gold / on_gold.sum() - exp / exp.sum()) @ rows
         count = max(len(data), 1)
-        return (total / count + strength * weights @ weights / 2,
-                gradient / count + strength * weights)
+        return (total / count + strength * coefficients @ coefficients / 2,
+                gradient / count + strength * coefficients)
 
     found = minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B")
     return LinearRanker(tuple(map(float, found.x)), tuple(map(float, means)),
                         tuple(map(float, scales)))
+
+
+def chosen_strength(pools: Sequence[Pool], count: int = 5) -> float:
+    """The penalty of STRENGTHS with the best MRR@10 by cross-validation over ``pools``
+    grouped by source and group (ties: the stronger penalty)."""
+    keyed = [replace(p, group=f"{p.source}:{p.group}") for p in pools]
+    best, chosen = -1.0, STRENGTH
+    for strength in sorted(STRENGTHS, reverse=True):
+        found = grouped_cv(keyed, count, strength)
+        value = found["mrr@10"]
+        if value > best + 1e-9:
+            best, chosen = value, strength
+    return chosen
+
+
+def fit_chosen(pools: Sequence[Pool]) -> LinearRanker:
+    """``fit`` with the penalty chosen by grouped cross-validation on the same pools."""
+    return fit(pools, chosen_strength(pools))
 
 
 def column(name: str) -> Callable[[Pool], np.ndarray]:
@@ -75,12 +99,15 @@ def scorer(ranker: LinearRanker) -> Callable[[Pool], np.ndarray]:
     return lambda pool: ranker.scores(pool.features)
 
 
-def grouped_cv(pools: Sequence[Pool], count: int = 5) -> dict[str, float]:
-    """Each question ranked by a model fitted without its group's fold."""
+def grouped_cv(pools: Sequence[Pool], count: int = 5, strength: float | None = None
+               ) -> dict[str, float]:
+    """Each question ranked by a model fitted without its group's fold (with the penalty
+    ``strength``, or one chosen by cross-validation inside the other folds)."""
     fold_of = folds([p.group for p in pools], count)
     scores: dict[str, np.ndarray] = {}
     for fold in set(fold_of.values()):
-        ranker = fit([p for p in pools if fold_of[p.group] != fold])
+        train = [p for p in pools if fold_of[p.group] != fold]
+        ranker = fit(train, strength) if strength else fit_chosen(train)
         for pool in pools:
             if fold_of[pool.group] == fold:
                 scores[pool.item_id] = ranker.scores(pool.features)
@@ -97,7 +124,7 @@ def report(pools: Sequence[Pool]) -> dict[str, dict[str, Any]]:
         row = {"rrf": summary(mine, column("fused")), "dense": summary(mine, column("dense")),
                "bm25": summary(mine, column("lexical"))}
         if others:
-            row["fitted on other sources"] = summary(mine, scorer(fit(others)))
+            row["fitted on other sources"] = summary(mine, scorer(fit_chosen(others)))
         row["grouped cv"] = grouped_cv(mine)
         out[source] = row
     return out
@@ -105,8 +132,9 @@ def report(pools: Sequence[Pool]) -> dict[str, dict[str, Any]]:
 
 def write(pools: Sequence[Pool], path: Path = RANKER_FILE) -> LinearRanker:
     """Fit on every pool and save the ranker."""
-    ranker = fit(pools)
+    strength = chosen_strength(pools)
+    ranker = fit(pools, strength)
     sources = sorted({p.source for p in pools})
     path.write_text(ranker.to_json(sources=sources, questions=len(pools),
-                                   command="scrutineer eval fit-ranker", strength=STRENGTH))
+                                   command="scrutineer eval fit-ranker", strength=strength))
     return ranker

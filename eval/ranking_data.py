@@ -25,6 +25,7 @@ class Pool:
     labels: np.ndarray  # 1 where the candidate matches a gold paragraph
     gold: int  # gold items of the question (for recall)
     matched: tuple[frozenset[int], ...]  # per candidate, which gold items it matches
+    texts: tuple[str, ...] = ()  # per candidate, its paragraph's text
 
 
 def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
@@ -34,7 +35,8 @@ def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
         Hit(c.document.file_name, c.paragraph.label, c.paragraph.text), gold))
         for c in candidates)
     labels = np.array([1.0 if m else 0.0 for m in matched], dtype=np.float32)
-    return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched)
+    return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched,
+                tuple(c.paragraph.text for c in candidates))
 
 
 def _given(item: TestItem) -> Any:
@@ -51,11 +53,21 @@ def hit_recall(pool: Pool, scores: np.ndarray, k: int) -> tuple[float, float]:
     return float(bool(found)), len(found) / pool.gold if pool.gold else 0.0
 
 
+def reciprocal_rank(pool: Pool, scores: np.ndarray, k: int) -> float:
+    """1 / the rank of the first gold candidate within the top ``k``, else 0."""
+    for rank, index in enumerate(np.argsort(-scores, kind="stable")[:k], start=1):
+        if pool.labels[index]:
+            return 1.0 / rank
+    return 0.0
+
+
 def summary(pools: list[Pool], scorer: Any) -> dict[str, float]:
-    """Mean hit@1, hit@5, recall@10 and the share of questions with gold in the pool."""
-    rows = {"hit@1": [], "hit@5": [], "recall@10": [], "in_pool": []}
+    """Mean hit@1, hit@5, recall@10, MRR@10 and the share of questions with gold in the
+    pool."""
+    rows = {"hit@1": [], "hit@5": [], "recall@10": [], "mrr@10": [], "in_pool": []}
     for pool in pools:
         scores = scorer(pool)
+        rows["mrr@10"].append(reciprocal_rank(pool, scores, 10))
         rows["hit@1"].append(hit_recall(pool, scores, 1)[0])
         rows["hit@5"].append(hit_recall(pool, scores, 5)[0])
         rows["recall@10"].append(hit_recall(pool, scores, 10)[1])

@@ -55,7 +55,7 @@ def run_command(testset: Path, library: Path | None, pipelines: tuple[str, ...],
               help="Only these sources (repeat); default all that are present.")
 @click.option("--baselines", is_flag=True,
               help="Also run dense-only, BM25-only and the naive LangChain pipeline.")
-@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs/libraries"),
+@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs"),
               show_default=True, help="Where each source's library is kept between runs.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where results go (default: eval-runs/dev-<date-time>).")
@@ -91,7 +91,7 @@ def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, 
 @eval_group.command("fit-ranker")
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
               help="The shared corpus (default: ../shared/corpus beside the project).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs/libraries"),
+@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs"),
               show_default=True, help="Where each source's library is kept between runs.")
 @click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/ranker.json.")
 def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
@@ -103,11 +103,11 @@ def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
     Example:
       scrutineer eval fit-ranker
     """
-    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, find_sources, source_settings
+    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, TRAINING_ONLY, find_sources, source_settings
     from eval.fit_ranker import collect, report, write
     from ingest import ingest
 
-    sources = find_sources(corpus or DEFAULT_CORPUS, work, SOURCE_NAMES)
+    sources = find_sources(corpus or DEFAULT_CORPUS, work, SOURCE_NAMES + TRAINING_ONLY)
     if not sources:
         raise click.ClickException("No development source found: it needs ../shared/corpus.")
     for source in sources:
