@@ -268,7 +268,7 @@ def obeyed(assistant: Assistant, script: Callable[[dict[int, str]], str],
            question: str = QUESTION) -> tuple[Answer, Obedient]:
     model = Obedient(script=script)
     scripted = Assistant(assistant.settings, assistant.library, llm=model)
-    return scripted.ask(question, mode="llm", max_sources=10), model
+    return scripted.ask(question, mode="llm", max_sources=8), model  # [9] is never real
 
 
 ATTACKS = {  # what an obedient model says -> why the Validator drops it

@@ -59,12 +59,14 @@ def test_a_ranker_swapped_in_orders_the_passages(assistant: Assistant) -> None:
                  ) -> list[Ranked]:
             return list(reversed(FusionRanker().rank(understanding, candidates, k)))
 
+    assistant.use_ranker(None)  # reciprocal rank fusion
     shipped = [p.paragraph.key for p in assistant.search("county lines", k=5)]
     assistant.ranker = Reversed()
     assert [p.paragraph.key for p in assistant.search("county lines", k=5)] == shipped[::-1]
 
 
 def test_the_retriever_searches_through_the_same_stages(assistant: Assistant) -> None:
+    assistant.use_ranker(None)  # the retriever's own search ranks by fusion
     vector = assistant.library.embedder.embed_one("county lines")
     direct = assistant.retriever.retrieve("county lines", vector, Filters(), k=6)
     assert direct == assistant.search("county lines", k=6)
