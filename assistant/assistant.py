@@ -29,11 +29,11 @@ from assistant.stages.decide import Decision, decide
 from assistant.stages.gather import Gatherer
 from assistant.stages.understand import Understanding
 from assistant.stages.verify import Verified, Verifier
+from assistant.tuning import PRECEDENT_PASSAGES
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary, Progress
 
-PRECEDENT_PASSAGES = 40
 
 
 class Assistant:

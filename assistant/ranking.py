@@ -18,13 +18,13 @@ import numpy as np
 
 from assistant.documents import Document, Paragraph
 from assistant.lexical import tokenize
+from assistant.tuning import NEARBY, WINDOW_SLACK, WINDOW_STEP, WINDOW_WORDS
 
 FEATURES = (
     "dense", "dense_gap", "dense_top", "dense_window", "lexical", "lexical_top", "fused",
     "coverage", "coverage_context", "bigrams", "names", "year", "figure",
     "doc_best", "doc_share", "neighbour", "nearby", "length", "short", "table_row",
 )
-NEARBY = 3  # paragraphs either side that count as the same passage of discussion
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 NUMBER_RE = re.compile(r"\d|£|%")
 
@@ -54,18 +54,16 @@ class Pooled:
     dense_window: float | None = None  # best similarity of a window of a long paragraph
 
 
-WINDOW_WORDS = 150  # the embedding model reads 256 word pieces: about 180 words
-WINDOW_STEP = 100
 
 
 def windows(text: str) -> list[str]:
     """Overlapping windows of a paragraph too long for the model to read whole (none for a
     paragraph it reads whole)."""
     words = text.split()
-    if len(words) <= WINDOW_WORDS + 30:
+    if len(words) <= WINDOW_WORDS + WINDOW_SLACK:
         return []
     return [" ".join(words[start: start + WINDOW_WORDS])
-            for start in range(0, len(words) - 30, WINDOW_STEP)]
+            for start in range(0, len(words) - WINDOW_SLACK, WINDOW_STEP)]
 
 
 def _coverage(terms: Sequence[str], present: set[str], idf: Mapping[str, float]) -> float:
@@ -177,22 +175,3 @@ class LinearRanker:
         except (OSError, ValueError, KeyError):
             return None
 
-
-def near_duplicates_last(order: Sequence[int], texts: Sequence[str], k: int,
-                         threshold: float = 0.8) -> list[int]:
-    """The first ``k`` of ``order`` with a paragraph that restates one ranked above it (the
-    same words, as a decision report, its record of decision and the minutes restate each
-    other) moved below the others, so that it does not crowd out other evidence."""
-    kept: list[int] = []
-    later: list[int] = []
-    seen: list[set[str]] = []
-    for index in order:
-        words = set(tokenize(texts[index]))
-        if any(len(words & other) / (len(words | other) or 1) >= threshold for other in seen):
-            later.append(index)
-        else:
-            kept.append(index)
-            seen.append(words)
-        if len(kept) >= k:
-            break
-    return (kept + later)[:k]

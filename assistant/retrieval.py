@@ -22,6 +22,7 @@ from assistant.query import documents_named, intent
 from assistant.stages.gather import Gatherer
 from assistant.stages.rank import FusionRanker, search
 from assistant.stages.understand import Understanding
+from assistant.tuning import CANDIDATES
 
 log = logging.getLogger(__name__)
 INDEX_RULES = "withheld-1"  # what the index leaves out; a change rebuilds saved indexes
@@ -41,7 +42,7 @@ def _keep(docs: list[Document], field: Callable[[Document], str], wanted: Sequen
 class Retriever:
     """Finds the paragraphs that may answer a question."""
 
-    def __init__(self, library: Library, candidates: int = 50) -> None:
+    def __init__(self, library: Library, candidates: int = CANDIDATES) -> None:
         self.library = library
         self.candidates = candidates
         self.lexical = LexicalIndex(index_dir(library.settings, library.access))

@@ -14,11 +14,9 @@ from typing import Any
 import numpy as np
 
 from assistant.ranking import FEATURES, RANKER_FILE, LinearRanker
+from assistant.tuning import STRENGTH, STRENGTHS
 from eval.ranking_data import Pool, pool_for, summary
 from eval.testset import load_testset
-
-STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0)  # L2 penalties tried; grouped CV on the data fitted
-STRENGTH = 1.0  # the penalty when none is chosen
 
 
 def collect(sources: Sequence[Any], work: Path) -> list[Pool]:

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.abbreviations import expansions
 from assistant.documents import Document, split_key
+from assistant.tuning import EXACT_ROWS, MAX_FETCH
 
 if TYPE_CHECKING:
     from assistant.retrieval import Retriever
     from assistant.stages.understand import Understanding
 
-EXACT_ROWS = 50_000  # a scope of at most this many paragraphs is searched exactly
-MAX_FETCH = 2_000  # most ids asked of the approximate index when over-fetching for a scope
 
 
 class Hit(NamedTuple):

@@ -16,12 +16,12 @@ from assistant.library import Library
 from assistant.ranking import FEATURES, LinearRanker, Pooled, RankQuery, features, windows
 from assistant.stages.gather import Candidates, Gatherer
 from assistant.stages.understand import Understanding
+from assistant.tuning import RRF_K
 
 if TYPE_CHECKING:
     from assistant.retrieval import Retriever
     from assistant.vector_cache import VectorCache
 
-RRF_K = 60
 
 
 @dataclass(frozen=True)
