@@ -72,8 +72,11 @@ def fit(pools: Sequence[Pool], strength: float = STRENGTH) -> LinearRanker:
 
 def chosen_strength(pools: Sequence[Pool], count: int = 5) -> float:
     """The penalty of STRENGTHS with the best MRR@10 by cross-validation over ``pools``
-    grouped by source and group (ties: the stronger penalty)."""
+    grouped by source and group (ties: the stronger penalty); STRENGTH when there is a single
+    group."""
     keyed = [replace(p, group=f"{p.source}:{p.group}") for p in pools]
+    if len({p.group for p in keyed}) < 2:  # nothing to hold out
+        return STRENGTH
     best, chosen = -1.0, STRENGTH
     for strength in sorted(STRENGTHS, reverse=True):
         found = grouped_cv(keyed, count, strength)

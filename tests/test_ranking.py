@@ -78,7 +78,7 @@ def _synthetic_pool(rng: np.random.Generator, name: str, group: str) -> Pool:
 def test_the_listwise_fit_learns_which_feature_finds_the_gold() -> None:
     rng = np.random.default_rng(5)
     pools = [_synthetic_pool(rng, f"q{i}", f"g{i % 7}") for i in range(60)]
-    ranker = fit(pools)
+    ranker = fit(pools, 0.1)
     weights = dict(zip(FEATURES, ranker.weights, strict=True))
     assert max(weights, key=lambda n: abs(weights[n])) == "coverage"
     assert summary(pools, lambda p: ranker.scores(p.features))["hit@1"] >= 0.9
