@@ -102,8 +102,7 @@ class Assistant:
 
     def use_ranker(self, model: LinearRanker | None) -> None:
         """Rank by this fitted model (None: by reciprocal rank fusion of the two searches)."""
-        self.ranker = rank.FittedRanker(self.retriever, model, self.answerer.vectors) \
-            if model else rank.FusionRanker()
+        self.ranker = rank.FittedRanker(self.retriever, model) if model else rank.FusionRanker()
 
     def candidate_pool(self, question: str, history: Sequence[Turn | dict] = (),
                        filters: Filters | None = None) -> tuple[list[Pooled], np.ndarray]:
@@ -112,8 +111,7 @@ class Assistant:
         understood = self.understand(question, history, filters)
         vector = self.library.embedder.embed_one(understood.standalone)
         candidates = self.gatherer.gather(understood, vector, self.scope(understood.filters))
-        return rank.candidate_pool(self.retriever, understood, candidates,
-                                   self.answerer.vectors)
+        return rank.candidate_pool(self.retriever, understood, candidates)
 
     def scope(self, filters: Filters) -> list[Document]:
         """The documents a question under ``filters`` is searched in. Raises

@@ -18,10 +18,10 @@ import numpy as np
 
 from assistant.documents import Document, Paragraph
 from assistant.lexical import tokenize
-from assistant.tuning import NEARBY, WINDOW_SLACK, WINDOW_STEP, WINDOW_WORDS
+from assistant.tuning import NEARBY
 
 FEATURES = (
-    "dense", "dense_gap", "dense_top", "dense_window", "lexical", "lexical_top", "fused",
+    "dense", "dense_gap", "dense_top", "lexical", "lexical_top", "fused",
     "coverage", "coverage_context", "bigrams", "names", "year", "figure",
     "doc_best", "doc_share", "neighbour", "nearby", "length", "short", "table_row",
 )
@@ -51,19 +51,8 @@ class Pooled:
     lexical: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
-    dense_window: float | None = None  # best similarity of a window of a long paragraph
 
 
-
-
-def windows(text: str) -> list[str]:
-    """Overlapping windows of a paragraph too long for the model to read whole (none for a
-    paragraph it reads whole)."""
-    words = text.split()
-    if len(words) <= WINDOW_WORDS + WINDOW_SLACK:
-        return []
-    return [" ".join(words[start: start + WINDOW_WORDS])
-            for start in range(0, len(words) - WINDOW_SLACK, WINDOW_STEP)]
 
 
 def _coverage(terms: Sequence[str], present: set[str], idf: Mapping[str, float]) -> float:
@@ -88,7 +77,6 @@ def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
     query_bigrams = _bigrams(list(query.terms))
     name_terms = [set(tokenize(n)) for n in query.names]
     dense = np.array([c.dense for c in pool], dtype=np.float32)
-    best = np.array([max(c.dense, c.dense_window or -1.0) for c in pool], dtype=np.float32)
     lexical = np.array([c.lexical for c in pool], dtype=np.float32)
     top_lexical = float(lexical.max()) or 1.0
     fused = [_reciprocal(c.dense_rank) + _reciprocal(c.lexical_rank) for c in pool]
@@ -118,7 +106,7 @@ def features(query: RankQuery, pool: Sequence[Pooled], idf: Mapping[str, float]
                      for step in range(-NEARBY, NEARBY + 1) if step) / (2 * NEARBY)
         rows.append([
             candidate.dense, candidate.dense - float(dense.max()),
-            _reciprocal(candidate.dense_rank), float(best[index] - best.max()),
+            _reciprocal(candidate.dense_rank),
             candidate.lexical / top_lexical,
             _reciprocal(candidate.lexical_rank), fused[index],
             _coverage(terms, present, idf), _coverage(terms, context, idf),

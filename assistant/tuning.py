@@ -27,13 +27,6 @@ RRF_K = 60
 # (`scrutineer eval dev`, tag "precedent" in OUT/councils/summary.json).
 PRECEDENT_PASSAGES = 40
 
-# Windows of a paragraph too long for the embedding model, which reads 256 word pieces (about
-# 180 words): 7% of QMSum turns and of Kent paragraphs are longer. Their best window is one
-# of the ranker's features ("dense_window").
-WINDOW_WORDS = 150
-WINDOW_STEP = 100
-WINDOW_SLACK = 30  # a paragraph at most this many words over a window is read whole
-
 # Paragraphs either side that count as the same passage of discussion (the "nearby" feature:
 # the share of them among the candidates); a meeting's discussion of one matter runs over a
 # few turns (QMSum's gold spans: median 6 turns).

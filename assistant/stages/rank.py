@@ -4,8 +4,7 @@ protocol and takes its place. ``search`` runs gather then rank."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -13,14 +12,13 @@ import numpy as np
 from assistant.documents import Passage
 from assistant.lexical import tokenize
 from assistant.library import Library
-from assistant.ranking import FEATURES, LinearRanker, Pooled, RankQuery, features, windows
+from assistant.ranking import FEATURES, LinearRanker, Pooled, RankQuery, features
 from assistant.stages.gather import Candidates, Gatherer
 from assistant.stages.understand import Understanding
 from assistant.tuning import RRF_K
 
 if TYPE_CHECKING:
     from assistant.retrieval import Retriever
-    from assistant.vector_cache import VectorCache
 
 
 
@@ -67,16 +65,14 @@ class FittedRanker:
     both searches' scores for every candidate, words covered, the names, years and document
     the question speaks of, neighbours and the document's other candidates."""
 
-    def __init__(self, index: Retriever, model: LinearRanker,
-                 vectors: VectorCache | None = None) -> None:
+    def __init__(self, index: Retriever, model: LinearRanker) -> None:
         self.index = index
         self.model = model
-        self.vectors = vectors  # embeds windows of long paragraphs (None: not scored)
 
     def rank(self, understanding: Understanding, candidates: Candidates, k: int
              ) -> list[Ranked]:
         """The best ``k`` candidates by the model's score."""
-        pool, matrix = candidate_pool(self.index, understanding, candidates, self.vectors)
+        pool, matrix = candidate_pool(self.index, understanding, candidates)
         if not pool:
             return []
         scores = self.model.scores(matrix)
@@ -85,8 +81,8 @@ class FittedRanker:
                 for i in order]
 
 
-def candidate_pool(index: Retriever, understanding: Understanding, candidates: Candidates,
-                   vectors: VectorCache | None = None) -> tuple[list[Pooled], np.ndarray]:
+def candidate_pool(index: Retriever, understanding: Understanding, candidates: Candidates
+                   ) -> tuple[list[Pooled], np.ndarray]:
     """Every candidate that can still be read, with both searches' scores, and its row of
     features."""
     found = candidates.each()
@@ -107,28 +103,7 @@ def candidate_pool(index: Retriever, understanding: Understanding, candidates: C
     pool = [Pooled(paragraphs[c.key], candidates.documents[paragraphs[c.key].doc_id],
                    float(d), float(b), c.dense_rank, c.lexical_rank)
             for c, d, b in zip(found, dense.tolist(), bm25.tolist(), strict=True)]
-    if vectors is not None:
-        pool = _windowed(pool, candidates.vector, vectors)
     return pool, features(rank_query(understanding, terms), pool, lexical.idf(terms))
-
-
-def _windowed(pool: list[Pooled], vector: Sequence[float], vectors: VectorCache
-              ) -> list[Pooled]:
-    """Long paragraphs scored by their best window too (the model reads only the start of
-    what it embeds)."""
-    spans = {i: windows(c.paragraph.text) for i, c in enumerate(pool)}
-    texts = [w for i in sorted(spans) for w in spans[i]]
-    if not texts:
-        return pool
-    similarity = (vectors.embed(texts) @ np.asarray(vector, dtype=np.float32)).tolist()
-    out, at = [], 0
-    for index, candidate in enumerate(pool):
-        count = len(spans[index])
-        if count:
-            candidate = replace(candidate, dense_window=max(similarity[at: at + count]))
-        out.append(candidate)
-        at += count
-    return out
 
 
 def rank_query(understanding: Understanding, terms: list[str]) -> RankQuery:
