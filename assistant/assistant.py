@@ -15,6 +15,7 @@ from assistant import originals
 from assistant.answers import Answer, Filters
 from assistant.conversation import Turn
 from assistant.documents import Document, Paragraph, Passage
+from assistant.embedder import Embedder
 from assistant.extractive import ExtractiveAnswerer
 from assistant.health import check_on_open
 from assistant.library import Library
@@ -164,6 +165,11 @@ class Assistant:
     def neighbours(self, paragraph: Paragraph, span: int = 1) -> list[Paragraph]:
         """The paragraphs within ``span`` places before and after one, in order."""
         return self.retriever.neighbours(paragraph, span)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model the library was built with (for judges and baselines)."""
+        return self.library.embedder
 
     def warm_up(self) -> None:
         """Load the embedding model and the search index now, not on the first question."""

@@ -148,7 +148,7 @@ def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], ou
     judge = None
     for name in pipelines:
         pipeline = make_pipeline(name, settings, list(source.folders))
-        judge = judge or SupportJudge(pipeline.assistant.library.embedder)
+        judge = judge or SupportJudge(pipeline.assistant.embedder)
         graded = []
         for index, item in enumerate(items, start=1):
             if name == "scrutineer" and rankers:

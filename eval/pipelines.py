@@ -63,16 +63,16 @@ class NaiveLangChainPipeline:
         from langchain_chroma import Chroma
 
         self.assistant = Assistant(settings)
-        library = self.assistant.library
-        files = sorted({Path(d.source) for d in library.documents() if not d.meta.exempt and
-                        len(library.paragraphs(d.doc_id)) == d.paragraph_count})
+        assistant = self.assistant
+        files = sorted({Path(d.source) for d in assistant.documents() if not d.meta.exempt and
+                        len(assistant.paragraphs(d.doc_id)) == d.paragraph_count})
         # what the deployment shows, whole: never raw folders, nor the file of a document
         # with paragraphs withheld at this level (a restricted report bound into a pack)
         key = hashlib.sha1("\n".join(map(str, files)).encode()).hexdigest()[:12]
         folder = settings.data_dir / "naive-langchain" / key
         ready = (folder / "done").exists()
         self.store = Chroma(collection_name="naive", persist_directory=str(folder),
-                            embedding_function=LangChainEmbeddings(self.assistant.library.embedder),
+                            embedding_function=LangChainEmbeddings(self.assistant.embedder),
                             collection_metadata={"hnsw:space": "cosine"})
         if not ready:
             self._index(files)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from assistant.embedder import get_embedder
-from assistant.library import Library
 from assistant.settings import Settings, get_settings
 from eval.judge import SupportJudge
 from eval.pipelines import make_pipeline
@@ -41,7 +40,7 @@ def run(testset: Path, library: Path | None, pipelines: Sequence[str], out: Path
     settings, sources = library_settings(library, out)
     if sources:
         ingest(sources, settings)
-    judge = SupportJudge(Library(settings).embedder)
+    judge = SupportJudge(get_embedder(settings))
     summary: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     for name in pipelines:
