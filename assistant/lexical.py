@@ -91,6 +91,7 @@ class LexicalIndex:
         self._vectors: np.ndarray | None = None
         self._vocab: set[str] = set()
         self._row_of: dict[str, int] | None = None  # built on first use
+        self._last: tuple[tuple[int, tuple[str, ...]], np.ndarray] | None = None
         self._versions: dict[str, str] = {}
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -138,6 +139,7 @@ class LexicalIndex:
         with self._lock:
             self._model, self._ids, self.signature = model, ids, signature
             self._row_of = None
+            self._last = None
             self._versions = versions
             self._doc_of, self._doc_codes = doc_of, doc_codes
             self._vocab = set(model.vocab_dict) if model is not None else set()
@@ -222,7 +224,7 @@ class LexicalIndex:
         terms = [t for t in tokenize(" ".join((query, *extra))) if t in self._vocab]
         if model is None or not terms or not ids:
             return []
-        scores = np.asarray(model.get_scores(terms), dtype=np.float32)
+        scores = self._all_scores(model, terms)
         if documents is not None:
             allowed = self._in(documents)
             if not allowed.any():
@@ -248,7 +250,19 @@ class LexicalIndex:
         known = [t for t in terms if t in self._vocab]
         if model is None or not known or not len(rows):
             return np.zeros(len(rows), dtype=np.float32)
-        return np.asarray(model.get_scores(known), dtype=np.float32)[rows]
+        return self._all_scores(model, known)[rows]
+
+    def _all_scores(self, model: object, terms: Sequence[str]) -> np.ndarray:
+        """BM25 scores of every row; the last terms' are kept, as the ranker asks again for
+        the same question's candidates right after the search."""
+        key = (id(model), tuple(sorted(terms)))
+        with self._lock:
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+        scores = np.asarray(model.get_scores(list(terms)), dtype=np.float32)  # type: ignore[attr-defined]
+        with self._lock:
+            self._last = (key, scores)
+        return scores
 
     def similarities(self, vector: Sequence[float], rows: np.ndarray) -> np.ndarray | None:
         """Cosine similarities of ``vector`` with the stored vectors of ``rows`` (None when the
