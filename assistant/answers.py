@@ -19,14 +19,17 @@ class Filters:
     date_to: str = ""
     documents: tuple[str, ...] = ()  # document ids, file names or report references
     include_exempt: bool = False
+    undated_too: bool = False  # a date range keeps documents that print no date
 
     def merged(self, other: Filters) -> Filters:
         """These filters, with ``other`` filling the fields these leave empty."""
+        dated = self.date_from or self.date_to
         return Filters(
             self.councils or other.councils, self.committees or other.committees,
             self.doc_types or other.doc_types, self.date_from or other.date_from,
             self.date_to or other.date_to, self.documents or other.documents,
-            self.include_exempt or other.include_exempt)
+            self.include_exempt or other.include_exempt,
+            self.undated_too if dated else other.undated_too)
 
     def describe(self) -> str:
         """The filters in words, for "what was searched"."""

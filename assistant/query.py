@@ -104,14 +104,18 @@ def infer_filters(question: str, documents: Sequence[Document]) -> Filters:
 
 def stated_filters(question: str, documents: Sequence[Document]) -> tuple[Filters, Filters]:
     """The filters a question states, split into those certain enough to narrow the search
-    (a report reference that a document in the library carries, printed as it is) and those
-    that only prefer documents (councils, committees, titles and years, which a document may
-    carry under another name, or not at all when its papers do not print them)."""
+    and those that only prefer documents. Certain: a report reference that a document in the
+    library carries, printed as it is, and a range of years ("since 2022", "between 2019 and
+    2021"), which leaves out only documents dated outside it (undated ones stay). Preferred:
+    councils, committees and titles, which a document may carry under another name, or not at
+    all when its papers do not print them."""
     found = infer_filters(question, documents)
     refs = tuple(r for r in found.documents if REF_RE.fullmatch(r))
-    return Filters(documents=refs), Filters(
-        councils=found.councils, committees=found.committees, date_from=found.date_from,
-        date_to=found.date_to, documents=() if refs else found.documents)
+    dated = bool(found.date_from or found.date_to)
+    return Filters(documents=refs, date_from=found.date_from, date_to=found.date_to,
+                   undated_too=dated), Filters(
+        councils=found.councils, committees=found.committees,
+        documents=() if refs else found.documents)
 
 
 def documents_named(name: str, documents: Sequence[Document]) -> list[Document]:

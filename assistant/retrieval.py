@@ -121,12 +121,15 @@ class Retriever:
             docs = _keep(docs, lambda d: d.meta.committee, filters.committees)
         if filters.doc_types:
             docs = [d for d in docs if d.meta.doc_type in filters.doc_types]
+        undated = filters.undated_too
         if filters.date_from:
-            docs = [d for d in docs if d.meta.meeting_date and d.meta.meeting_date >=
-                    filters.date_from[: len(d.meta.meeting_date)]]
+            docs = [d for d in docs if (undated and not d.meta.meeting_date) or (
+                d.meta.meeting_date and d.meta.meeting_date >=
+                filters.date_from[: len(d.meta.meeting_date)])]
         if filters.date_to:
-            docs = [d for d in docs if d.meta.meeting_date and d.meta.meeting_date <=
-                    filters.date_to[: len(d.meta.meeting_date)]]
+            docs = [d for d in docs if (undated and not d.meta.meeting_date) or (
+                d.meta.meeting_date and d.meta.meeting_date <=
+                filters.date_to[: len(d.meta.meeting_date)])]
         if filters.documents:
             named = {d.doc_id for name in filters.documents for d in documents_named(name, docs)}
             docs = [d for d in docs if d.doc_id in named]

@@ -79,8 +79,9 @@ def test_understanding_states_filters_names_and_what_the_library_lacks(
     understood = assistant.understand(f"{ARRESTS[:-1]} since 2023?")
     assert understood.intent.kind == "figure" and understood.intent.years == (2023,)
     assert understood.names == ("Operation Sceptre", "Northshire")
-    assert understood.preferences == Filters(councils=("Northshire",), date_from="2023-01-01")
-    assert understood.stated == understood.filters == Filters()  # a name only prefers
+    assert understood.preferences == Filters(councils=("Northshire",))  # a name only prefers
+    assert understood.stated == understood.filters == Filters(date_from="2023-01-01",
+                                                              undated_too=True)
     assert assistant.understand("What did Zanzibar say about knife crime?").unknown == \
         ("Zanzibar",)
 
@@ -167,3 +168,15 @@ def test_ingest_and_remove_through_the_assistant_refresh_the_search(
     assert assistant.remove([report]).counts["removed"] == 1
     assert all(p.document.file_name != "quokka.md"
                for p in assistant.search("quokka patrols", k=5))
+
+
+def test_a_range_of_years_in_the_question_keeps_papers_that_print_no_date(
+        assistant: Assistant, tmp_path: Path) -> None:
+    report = tmp_path / "wombat.md"
+    report.write_text("# Wombat crossings\n\nThe board funded wombat crossings.\n")
+    assert assistant.ingest([report]).exit_code == 0
+    understood = assistant.understand("What was funded for wombat crossings since 2031?")
+    assert understood.filters == Filters(date_from="2031-01-01", undated_too=True)
+    assert [d.file_name for d in assistant.scope(understood.filters)] == ["wombat.md"]
+    assert assistant.scope(Filters(date_from="2031-01-01")) == []  # a filter set by hand
+    assert assistant.remove([report]).counts["removed"] == 1

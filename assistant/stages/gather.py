@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from assistant.abbreviations import expansions
 from assistant.documents import Document, split_key
+from assistant.lexical import tokenize
 from assistant.tuning import EXACT_ROWS, MAX_FETCH
 
 if TYPE_CHECKING:
@@ -47,6 +50,7 @@ class Candidates:
     documents: dict[str, Document] = field(default_factory=dict)  # the scope, by id
     stale: bool = False  # a search saw a version newer than the scope's: gather again
     extra: tuple[str, ...] = ()  # words searched for besides the question's (abbreviations)
+    scored: dict[str, tuple[float, float]] = field(default_factory=dict)  # key: (dense, BM25)
 
     def each(self) -> list[Candidate]:
         """Every paragraph found once, dense hits first then lexical-only ones, in rank order
@@ -73,15 +77,36 @@ class Gatherer:
             return Candidates(question, vector, documents=docs)
         index = self.index
         everything = len(allowed) == len(index.documents)
+        built = index.lexical.signature  # the index the searches and scores below read
         mode = index.library.settings.retrieval
         dense = self._dense(vector, allowed) if mode != "lexical" else []
         extra = tuple(expansions(question))
         lexical = [(h.para_id, h.score) for h in index.lexical.search(
             question, index.candidates, None if everything else allowed, extra)] \
             if mode != "dense" else []
-        stale = any(_newer(docs, key) for key, _ in [*dense, *lexical])
-        return Candidates(question, vector, _admitted(dense, allowed),
-                          _admitted(lexical, allowed), docs, stale, extra)
+        dense, lexical = _admitted(dense, allowed), _admitted(lexical, allowed)
+        scored = self._both_scores([*dense, *lexical], vector, (question, *extra))
+        stale = any(_newer(docs, key) for key, _ in [*dense, *lexical]) or \
+            len(scored) < len({k for k, _ in [*dense, *lexical]}) or \
+            index.lexical.signature != built  # the index was replaced meanwhile: again
+        return Candidates(question, vector, dense, lexical, docs, stale, extra, scored)
+
+    def _both_scores(self, hits: Sequence[Hit], vector: Sequence[float],
+                     texts: Sequence[str]) -> dict[str, tuple[float, float]]:
+        """Each candidate's dense similarity and BM25 score, whichever search found it
+        (candidates the index does not hold are left out)."""
+        lexical = self.index.lexical
+        keys = list(dict.fromkeys(k for k, _ in hits))
+        rows = lexical.rows_of(keys)
+        held = rows >= 0
+        keys, rows = [k for k, h in zip(keys, held, strict=True) if h], rows[held]
+        dense = lexical.similarities(vector, rows)
+        if dense is None:  # an index without vectors: the dense search's own scores
+            found = dict(hits)
+            dense = np.array([found.get(k, 0.0) for k in keys], dtype=np.float32)
+        bm25 = lexical.scores(tokenize(" ".join(texts)), rows)
+        return {k: (float(d), float(b)) for k, d, b in zip(keys, dense.tolist(), bm25.tolist(),
+                                                            strict=True)}
 
     def _dense(self, vector: list[float], allowed: dict[str, str]) -> list[tuple[str, float]]:
         """Nearest allowed paragraphs by embedding. No filter is handed to the store (its

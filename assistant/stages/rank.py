@@ -85,25 +85,16 @@ def candidate_pool(index: Retriever, understanding: Understanding, candidates: C
                    ) -> tuple[list[Pooled], np.ndarray]:
     """Every candidate that can still be read, with both searches' scores, and its row of
     features."""
-    found = candidates.each()
-    lexical = index.lexical
-    keys = [c.key for c in found]
-    paragraphs = {p.key: p for p in index.library.get_paragraphs(keys)}
-    rows = lexical.rows_of(keys)
-    kept = [i for i, c in enumerate(found) if c.key in paragraphs and rows[i] >= 0
-            and paragraphs[c.key].doc_id in candidates.documents]
-    if not kept:
-        return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
-    found, rows = [found[i] for i in kept], rows[kept]
-    terms = tokenize(" ".join((understanding.standalone, *candidates.extra)))
-    dense = lexical.similarities(candidates.vector, rows)
-    if dense is None:
-        dense = np.array([c.dense_score for c in found], dtype=np.float32)
-    bm25 = lexical.scores(terms, rows)
+    found = [c for c in candidates.each() if c.key in candidates.scored]
+    paragraphs = {p.key: p for p in index.library.get_paragraphs([c.key for c in found])}
     pool = [Pooled(paragraphs[c.key], candidates.documents[paragraphs[c.key].doc_id],
-                   float(d), float(b), c.dense_rank, c.lexical_rank)
-            for c, d, b in zip(found, dense.tolist(), bm25.tolist(), strict=True)]
-    return pool, features(rank_query(understanding, terms), pool, lexical.idf(terms))
+                   *candidates.scored[c.key], c.dense_rank, c.lexical_rank)
+            for c in found if c.key in paragraphs
+            and paragraphs[c.key].doc_id in candidates.documents]
+    if not pool:
+        return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+    terms = tokenize(" ".join((understanding.standalone, *candidates.extra)))
+    return pool, features(rank_query(understanding, terms), pool, index.lexical.idf(terms))
 
 
 def rank_query(understanding: Understanding, terms: list[str]) -> RankQuery:
