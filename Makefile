@@ -43,7 +43,7 @@ test: install browser
 bench: install
 	$(BIN)/python -m bench
 
-# Quality on every development source (needs ../shared; about 15 minutes the first time):
+# Quality on every development source (needs ../shared; about 2 minutes, 7 the first time):
 # one table per source in eval-runs/dev-<date-time>/dev.md. EVAL_DEV_ARGS=--baselines adds baselines.
 eval-dev: install
 	$(BIN)/scrutineer eval dev $(EVAL_DEV_ARGS)
