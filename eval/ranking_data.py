@@ -25,7 +25,6 @@ class Pool:
     labels: np.ndarray  # 1 where the candidate matches a gold paragraph
     gold: int  # gold items of the question (for recall)
     matched: tuple[frozenset[int], ...]  # per candidate, which gold items it matches
-    texts: tuple[str, ...] = ()  # per candidate, its paragraph's text
 
 
 def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
@@ -35,8 +34,7 @@ def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
         Hit(c.document.file_name, c.paragraph.label, c.paragraph.text), gold))
         for c in candidates)
     labels = np.array([1.0 if m else 0.0 for m in matched], dtype=np.float32)
-    return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched,
-                tuple(c.paragraph.text for c in candidates))
+    return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched)
 
 
 def _given(item: TestItem) -> Any:
