@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eval.scoring import OUTCOMES
+
 TABLE_METRICS = (("hit@1", "hit@1"), ("hit@5", "hit@5"), ("recall@10", "R@10"),
                  ("mrr@10", "MRR"), ("citation_precision", "cite P"),
                  ("citation_recall", "cite R"), ("answer_correct", "contains"),
@@ -27,6 +29,12 @@ def dev_table(source: str, summaries: dict[str, Any]) -> list[str]:
         latency = summary.get("latency_ms", {})
         lines.append(f"| {name} | " + " | ".join(_cell(summary, m) for m, _ in TABLE_METRICS)
                      + f" | {latency.get('median', 0):.0f} | {latency.get('p95', 0):.0f} |")
+    lines += ["", "| pipeline | " + " | ".join(OUTCOMES) + " | quotes verbatim |",
+              "|---" * (len(OUTCOMES) + 2) + "|"]
+    for name, summary in summaries.items():
+        counts = summary.get("outcomes", {})
+        lines.append(f"| {name} | " + " | ".join(str(counts.get(o, 0)) for o in OUTCOMES)
+                     + f" | {_cell(summary, 'quotes_verbatim')} |")
     return [*lines, ""]
 
 

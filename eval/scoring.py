@@ -28,6 +28,7 @@ KS = (1, 3, 5, 10)
 HEADLINE = ("hit@5", "recall@10", "mrr@10", "ndcg@10", "citation_f1", "alce_recall",
             "alce_precision", "answer_correct", "abstention_correct")
 MARKER_RE = re.compile(r"\[(\d+)\]")
+OUTCOMES = ("answered right", "answered wrong", "abstained right", "abstained wrong")
 
 
 def _hits(records: Sequence[dict[str, Any]]) -> list[Hit]:
@@ -76,8 +77,11 @@ def grade(item: TestItem, answer: dict[str, Any], judge: SupportJudge) -> dict[s
     scores: dict[str, Any] = {"id": item.id, "answerable": item.answerable,
                               "abstained": abstained, "tags": list(item.tags),
                               "latency_ms": float(answer.get("timings_ms", {}).get("total", 0))}
+    scores["quotes_verbatim"] = quotes_verbatim(answer)
     if not item.answerable:
         scores["abstention_correct"] = 1.0 if abstained and not answer.get("citations") else 0.0
+        scores["outcome"] = "abstained right" if scores["abstention_correct"] else \
+            "answered wrong"
         return scores
     scores.update(retrieval_scores(item, answer))
     precision, recall, f1 = citation_prf(_hits(answer.get("citations", [])), item.evidence)
@@ -88,7 +92,20 @@ def grade(item: TestItem, answer: dict[str, Any], judge: SupportJudge) -> dict[s
             str(answer.get("answer", "")), item.answer_contains) else 0.0
     if not abstained:
         scores.update(grounding_scores(answer, judge))
+    right = scores.get("answer_correct", recall)  # without expected strings: cited gold
+    scores["outcome"] = "abstained wrong" if abstained else \
+        "answered right" if right else "answered wrong"
     return scores
+
+
+def quotes_verbatim(answer: dict[str, Any]) -> float:
+    """The share of citations whose quote is found, word for word, in the paragraph cited
+    (whitespace collapsed); 1.0 when nothing is cited."""
+    cited = answer.get("citations", [])
+    if not cited:
+        return 1.0
+    return sum(" ".join(str(c.get("quote", "")).split()) in " ".join(
+        str(c.get("text", "")).split()) for c in cited) / len(cited)
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -108,6 +125,8 @@ def summarise(graded: Sequence[dict[str, Any]]) -> dict[str, Any]:
             low, high = bootstrap_ci(values)
             entry["ci95"] = [round(low, 4), round(high, 4)]
         summary[name] = entry
+    summary["outcomes"] = {name: sum(g.get("outcome") == name for g in graded) for name in
+                           OUTCOMES}
     latencies = [g["latency_ms"] for g in graded]
     summary["latency_ms"] = {"median": round(statistics.median(latencies), 1) if latencies else 0,
                              "p95": round(percentile(latencies, 0.95), 1)}
