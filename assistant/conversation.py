@@ -7,10 +7,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.query import names_in
+from assistant.query import REF_RE, names_in
 
-FOLLOW_UP_RE = re.compile(r"^(?:and|but|also|what about|how about|and what about|same for|"
-                          r"what else|anything else)\b", re.IGNORECASE)
+FOLLOW_UP_RE = re.compile(r"^(?:and what about|and how about|what about|how about|same for|"
+                          r"what else|anything else|and|but|also)\b", re.IGNORECASE)
 PRONOUN_RE = re.compile(r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|"
                         r"her|there)\b", re.IGNORECASE)
 PLACE_RE = re.compile(r"\b(?:in|for|from|at|by) ((?:[A-Z][\w'’\-]+ ?){1,4})")
@@ -43,10 +43,16 @@ def _without_places(question: str) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    """Questions that lean on the conversation: "And in Hampshire?", "Who leads that?"."""
+    """Questions that lean on the conversation: "And in Hampshire?", "Who leads that?". One
+    that names its own subject (a report reference, a name) with no pronoun and no opening
+    "and" or "what about" stands alone, however short: "What does JOS/20/17 recommend?"."""
+    if FOLLOW_UP_RE.match(question.strip()):
+        return True
     words = _content_words(question)
-    return bool(FOLLOW_UP_RE.match(question.strip())) or len(words) <= 2 or (
-        bool(PRONOUN_RE.search(question)) and len(words) <= 4)
+    pronoun = bool(PRONOUN_RE.search(question))
+    if not pronoun and (REF_RE.search(question) or names_in(question)):
+        return False
+    return len(words) <= 2 or (pronoun and len(words) <= 4)
 
 
 LEAD_RE = re.compile(r"^(?:what|who|how|when|where|which|why)(?: \w+)?? (?:is|are|was|were|"
@@ -55,10 +61,17 @@ OBJECT_PRONOUN_RE = re.compile(r"\b(it|this|that|these|those)\b", re.IGNORECASE)
 SUBJECT_PRONOUN_RE = re.compile(r"\b(they|them|their|he|she|his|her)\b", re.IGNORECASE)
 
 
+VERB_RE = re.compile(r"\s+(?:say|said|says|do|does|did|decide|decided|report|reported|"
+                     r"recommend|recommended|agree|agreed|propose|proposed|plan|planned|fund|"
+                     r"funded|spend|spent|think|thought|want|wanted|need|needed)\b.*$",
+                     re.IGNORECASE)
+
+
 def _topic(previous: str) -> str:
     """The thing a question was about: "the Safe at Home scheme" from "What is the Safe at
-    Home scheme?"."""
-    return LEAD_RE.sub("", previous.strip().rstrip("?")).strip()
+    Home scheme?", "the partnership" from "What did the partnership say about knife crime?"."""
+    topic = LEAD_RE.sub("", previous.strip().rstrip("?")).strip()
+    return VERB_RE.sub("", topic).strip() or topic
 
 
 def rewrite(question: str, history: Sequence[Turn | dict]) -> str:
@@ -74,8 +87,9 @@ def rewrite(question: str, history: Sequence[Turn | dict]) -> str:
         if old_names:
             return previous.replace(old_names[-1], new_names[0]) + "?"
         return f"{previous} in {new_names[0]}?"
-    if SUBJECT_PRONOUN_RE.search(current) and old_names:
-        return SUBJECT_PRONOUN_RE.sub(" and ".join(old_names), current, count=1) + "?"
+    if SUBJECT_PRONOUN_RE.search(current):
+        subject = " and ".join(old_names) if old_names else _topic(previous)
+        return SUBJECT_PRONOUN_RE.sub(subject, current, count=1) + "?"
     if OBJECT_PRONOUN_RE.search(current):
         return OBJECT_PRONOUN_RE.sub(_topic(previous), current, count=1) + "?"
     rest = FOLLOW_UP_RE.sub("", current).strip(" ,")
