@@ -20,7 +20,7 @@ from eval.devtable import TABLE_METRICS, dev_markdown
 from eval.judge import SupportJudge
 from eval.pipelines import make_pipeline
 from eval.scoring import grade, summarise
-from eval.testset import TestItem, load_testset
+from eval.testset import TestItem, given_filters, load_testset
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -174,12 +174,8 @@ def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], ou
 def _gold_removed(assistant: Any, item: TestItem) -> bool:
     """Whether the documents the question is searched in (its own filters, plus those guessed
     from its words) leave out every gold document."""
-    from assistant.answers import Filters
-
-    given = Filters(**{k: tuple(v) if isinstance(v, list) else v
-                       for k, v in item.filters.items()}) if item.filters else None
     scope = {d.file_name for d in assistant.scope(
-        assistant.understand(item.question, item.history, given).filters)}
+        assistant.understand(item.question, item.history, given_filters(item)).filters)}
     return not any(e.doc in scope for e in item.evidence)
 
 

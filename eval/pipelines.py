@@ -13,7 +13,7 @@ from assistant.answers import Answer
 from assistant.assistant import Assistant
 from assistant.errors import QuestionError
 from assistant.settings import Settings
-from eval.testset import TestItem
+from eval.testset import TestItem, given_filters
 from ui.render import answer_json
 
 PIPELINES = ("scrutineer", "dense", "bm25", "naive-langchain")
@@ -30,12 +30,8 @@ class AssistantPipeline:
             self.assistant.use_ranker(None)
 
     def answer(self, item: TestItem) -> dict[str, Any]:
-        from assistant.answers import Filters
-
-        filters = Filters(**{k: tuple(v) if isinstance(v, list) else v
-                             for k, v in item.filters.items()}) if item.filters else None
         try:
-            answer = self.assistant.ask(item.question, item.history, filters)
+            answer = self.assistant.ask(item.question, item.history, given_filters(item))
         except QuestionError as exc:  # an empty or overlong question in a test set: refused
             answer = Answer(question=item.question, text=str(exc), abstained=True)
         return answer_json(answer, item.id)

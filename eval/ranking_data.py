@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import Hit, matches
-from eval.testset import TestItem
+from eval.testset import TestItem, given_filters
 
 
 @dataclass(frozen=True)
@@ -29,19 +29,13 @@ class Pool:
 
 def pool_for(assistant: Any, item: TestItem, source: str, group: str) -> Pool:
     """The candidate pool of one question, as the shipped pipeline gathers it."""
-    candidates, matrix = assistant.candidate_pool(item.question, item.history, _given(item))
+    candidates, matrix = assistant.candidate_pool(item.question, item.history,
+                                                  given_filters(item))
     matched = tuple(frozenset(g for g, gold in enumerate(item.evidence) if matches(
         Hit(c.document.file_name, c.paragraph.label, c.paragraph.text), gold))
         for c in candidates)
     labels = np.array([1.0 if m else 0.0 for m in matched], dtype=np.float32)
     return Pool(item.id, source, group, matrix, labels, len(item.evidence), matched)
-
-
-def _given(item: TestItem) -> Any:
-    from assistant.answers import Filters
-
-    return Filters(**{k: tuple(v) if isinstance(v, list) else v
-                      for k, v in item.filters.items()}) if item.filters else None
 
 
 def hit_recall(pool: Pool, scores: np.ndarray, k: int) -> tuple[float, float]:

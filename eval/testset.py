@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.answers import Filters
 from assistant.errors import ScrutineerError
 
 
@@ -42,6 +43,13 @@ class TestItem:
     history: tuple[dict[str, str], ...] = ()
     tags: tuple[str, ...] = ()
     filters: dict[str, Any] = field(default_factory=dict)
+
+
+def given_filters(item: TestItem) -> Filters | None:
+    """The filters a test item states (``"filters": {...}``), as the assistant takes them."""
+    if not item.filters:
+        return None
+    return Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in item.filters.items()})
 
 
 def _problems(record: Any) -> list[str]:
