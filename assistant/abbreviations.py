@@ -1,13 +1,11 @@
 """The field's abbreviations, matched to their long forms both ways: a question about "ASB"
 finds paragraphs that say "anti-social behaviour", and one about "domestic homicide reviews"
-finds "DHRs". The common ones of local government and community safety are listed here; the
-library adds its own wherever a paper spells one out ("Public Spaces Protection Order
-(PSPO)")."""
+finds "DHRs": the common ones of local government and community safety."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 FIELD = {
     "asb": "anti-social behaviour", "csp": "community safety partnership",
@@ -39,37 +37,6 @@ FIELD = {
     "criminal exploitation", "fgm": "female genital mutilation", "ncc": "neighbourhood "
     "crime", "pcso": "police community support officer", "snt": "safer neighbourhood team",
 }
-SPELLED_OUT_RE = re.compile(r"\b((?:[A-Za-z][\w'’]*[ \-]){1,7}[A-Za-z][\w'’]*) \(([A-Z]{2,6}s?)\)")
-SMALL_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "&"})
-
-
-def spelled_out(text: str) -> dict[str, str]:
-    """Abbreviations a text spells out ("Community Safety Partnership (CSP)"): the long form
-    is the run of words before the brackets whose initials make the abbreviation."""
-    found = {}
-    for match in SPELLED_OUT_RE.finditer(text):
-        short = match.group(2).rstrip("s") if len(match.group(2)) > 2 else match.group(2)
-        words = re.split(r"[ \-]", match.group(1))
-        for start in range(len(words)):
-            if words[start].lower() in SMALL_WORDS:
-                continue
-            initials = "".join(w[0] for w in words[start:] if w.lower() not in SMALL_WORDS)
-            if initials.lower() == short.lower():
-                found[short.lower()] = " ".join(words[start:]).lower()
-                break
-    return found
-
-
-def learned(texts: Iterable[str]) -> dict[str, str]:
-    """Abbreviations spelled out anywhere in ``texts``, the field's list filling the rest."""
-    out: dict[str, str] = {}
-    for text in texts:
-        if "(" in text:
-            for short, long in spelled_out(text).items():
-                out.setdefault(short, long)
-    return {**out, **FIELD}
-
-
 def expansions(question: str, known: Mapping[str, str] = FIELD) -> list[str]:
     """The other form of every abbreviation or long form the question uses."""
     lowered = " " + re.sub(r"[^a-z0-9]+", " ", question.lower()) + " "

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from assistant.abbreviations import expansions, learned, spelled_out
+from assistant.abbreviations import expansions
 from assistant.documents import Document, DocumentMeta, Paragraph
 from assistant.ranking import FEATURES, LinearRanker, Pooled, RankQuery, features
 from eval.fit_ranker import fit, folds
@@ -21,15 +21,6 @@ from tests.conftest import CORPUS
 from ui.cli import main
 
 COUNCILS = CORPUS / "councils"
-
-
-def test_abbreviations_are_read_where_papers_spell_them_out() -> None:
-    text = ("The Public Spaces Protection Order (PSPO) was renewed, and the Community Safety "
-            "Partnership (CSP) and its Domestic Homicide Reviews (DHRs) were reported.")
-    assert spelled_out(text) == {"pspo": "public spaces protection order",
-                                 "csp": "community safety partnership",
-                                 "dhr": "domestic homicide reviews"}
-    assert learned([text, "no brackets here"])["pspo"] == "public spaces protection order"
 
 
 def test_a_question_is_searched_with_both_forms_of_an_abbreviation() -> None:
