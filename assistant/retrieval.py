@@ -39,6 +39,15 @@ def _keep(docs: list[Document], field: Callable[[Document], str], wanted: Sequen
     return [d for d in docs if field(d) in matching]
 
 
+def _dated_within(date: str, filters: Filters) -> bool:
+    """Whether a meeting date (ISO, possibly only a year and month) lies in the filters' range,
+    compared at its own precision; an undated document only when ``undated_too``."""
+    if not date:
+        return filters.undated_too
+    return (not filters.date_from or date >= filters.date_from[: len(date)]) and \
+        (not filters.date_to or date <= filters.date_to[: len(date)])
+
+
 class Retriever:
     """Finds the paragraphs that may answer a question."""
 
@@ -121,15 +130,8 @@ class Retriever:
             docs = _keep(docs, lambda d: d.meta.committee, filters.committees)
         if filters.doc_types:
             docs = [d for d in docs if d.meta.doc_type in filters.doc_types]
-        undated = filters.undated_too
-        if filters.date_from:
-            docs = [d for d in docs if (undated and not d.meta.meeting_date) or (
-                d.meta.meeting_date and d.meta.meeting_date >=
-                filters.date_from[: len(d.meta.meeting_date)])]
-        if filters.date_to:
-            docs = [d for d in docs if (undated and not d.meta.meeting_date) or (
-                d.meta.meeting_date and d.meta.meeting_date <=
-                filters.date_to[: len(d.meta.meeting_date)])]
+        if filters.date_from or filters.date_to:
+            docs = [d for d in docs if _dated_within(d.meta.meeting_date, filters)]
         if filters.documents:
             named = {d.doc_id for name in filters.documents for d in documents_named(name, docs)}
             docs = [d for d in docs if d.doc_id in named]
