@@ -20,6 +20,7 @@ from assistant.tuning import RRF_K
 if TYPE_CHECKING:
     from assistant.retrieval import Retriever
 
+SEARCH_TRIES = 4  # searches of one question while documents are being replaced under it
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,15 @@ def search(gatherer: Gatherer, ranker: Ranker, understanding: Understanding,
            vector: list[float], k: int) -> list[Passage]:
     """Gather the candidates in the scope of the question's filters, then rank them; when a
     document was replaced meanwhile (a newer version found, or a ranked paragraph gone), the
-    index is refreshed and both run once more."""
+    index is refreshed and both run again (up to SEARCH_TRIES times in all: an ingest that
+    publishes document after document can replace another one during the second search)."""
     found, current = _search_once(gatherer, ranker, understanding, vector, k)
-    if current:
-        return found
-    gatherer.index.refresh(force=True)
-    return _search_once(gatherer, ranker, understanding, vector, k)[0]
+    for _ in range(SEARCH_TRIES - 1):
+        if current:
+            break
+        gatherer.index.refresh(force=True)
+        found, current = _search_once(gatherer, ranker, understanding, vector, k)
+    return found
 
 
 def _search_once(gatherer: Gatherer, ranker: Ranker, understanding: Understanding,
