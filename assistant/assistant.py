@@ -17,16 +17,19 @@ from assistant.conversation import Turn
 from assistant.documents import Document, Paragraph, Passage
 from assistant.embedder import Embedder
 from assistant.extractive import ExtractiveAnswerer
+from assistant.fitted import Logistic
 from assistant.health import check_on_open
+from assistant.lexical import tokenize
 from assistant.library import Library
 from assistant.llm import Validator, chat_model
+from assistant.parts import joined, split_parts, standalone_parts
 from assistant.questions import checked_question, recent_turns
 from assistant.ranking import LinearRanker, Pooled
 from assistant.retrieval import Retriever
 from assistant.settings import Settings, get_settings
 from assistant.stages import rank, understand
 from assistant.stages.compose import Composer
-from assistant.stages.decide import Decision, decide
+from assistant.stages.decide import Decision, decide, load_decider
 from assistant.stages.gather import Gatherer
 from assistant.stages.understand import Understanding
 from assistant.stages.verify import Verified, Verifier
@@ -55,6 +58,7 @@ class Assistant:
         self.composer = Composer(self.answerer, self.settings, self.retriever.neighbours,
                                  lambda: self.llm)
         self.verifier = Verifier(self.validator)
+        self.decider: Logistic | None = load_decider()
 
     @property
     def llm(self) -> Any:
@@ -73,14 +77,35 @@ class Assistant:
         Raises QuestionError for an empty, wordless or overlong question."""
         started = time.perf_counter()
         understood = self.understand(question, history, filters, precedent)
+        asked = split_parts(understood.standalone)
+        if len(asked) > 1 and (mode or self.settings.answer_mode) == "extractive" and \
+                not understood.precedent:  # each part answered and cited on its own
+            names = (*understood.preferences.councils, *understood.preferences.committees)
+            answers = [self.ask(part, (), filters, mode, False, max_sources)
+                       for part in standalone_parts(asked, names)]
+            return joined(understood.question, understood.standalone, asked, answers)
         vector = self.library.embedder.embed_one(understood.standalone)
         k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
         passages = rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
         retrieved = time.perf_counter()
         composed = self.composer.compose(understood, vector, passages, mode, max_sources)
         verified = self.verifier.verify(composed, passages)
-        decision = decide(understood, verified, passages, self.settings.abstain_below)
+        decision = decide(understood, verified, passages, self.settings.abstain_below,
+                          self.decider, self.settings.decision_threshold,
+                          self.retriever.lexical.idf(tokenize(understood.standalone)))
         return self._answer(understood, passages, verified, decision, (started, retrieved))
+
+    def deliberate(self, question: str, history: Sequence[Turn | dict] = (),
+                   filters: Filters | None = None
+                   ) -> tuple[Understanding, list[Passage], Verified]:
+        """What the decision weighs for a question: its understanding, the passages found and
+        the verified extractive draft (what the decision model is fitted on)."""
+        understood = self.understand(question, history, filters)
+        vector = self.library.embedder.embed_one(understood.standalone)
+        k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
+        passages = rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
+        composed = self.composer.compose(understood, vector, passages, "extractive")
+        return understood, passages, self.verifier.verify(composed, passages)
 
     def understand(self, question: str, history: Sequence[Turn | dict] = (),
                    filters: Filters | None = None, precedent: bool = False) -> Understanding:
@@ -104,6 +129,10 @@ class Assistant:
     def use_ranker(self, model: LinearRanker | None) -> None:
         """Rank by this fitted model (None: by reciprocal rank fusion of the two searches)."""
         self.ranker = rank.FittedRanker(self.retriever, model) if model else rank.FusionRanker()
+
+    def use_decider(self, model: Logistic | None) -> None:
+        """Decide whether to answer by this fitted model (None: by the hand rules)."""
+        self.decider = model
 
     def candidate_pool(self, question: str, history: Sequence[Turn | dict] = (),
                        filters: Filters | None = None) -> tuple[list[Pooled], np.ndarray]:

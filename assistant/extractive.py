@@ -1,8 +1,9 @@
 """The default answerer: no LLM, only the documents' own words. It picks the sentences that
-answer the question, keeps lists as lists, leads with the figure when one is asked for, groups
-by document and paragraph, and cites every sentence. It never quotes text that gives
-instructions, and numbers in brackets in a quote are shown in parentheses, so the answer's
-own markers are the only citations in it."""
+answer the question, keeps lists as lists (a lead-in that announces a count with that many
+items), brings a table row's answering cells, leads with the figure, date, person or body
+asked for, groups by document and paragraph, and cites every paragraph once. It never quotes
+text that gives instructions, and numbers in brackets in a quote are shown in parentheses, so
+the answer's own markers are the only citations in it."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answers import Citation
-from assistant.citations import readable_date
+from assistant.arrange import Scored, leading, reading_order, with_counted_lists, with_row_cells
+from assistant.asked import WHO_RE as WHO_UNIT_RE
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.lexical import tokenize
 from assistant.query import Intent
-from assistant.sentences import Unit, trusted, units, unmarked
+from assistant.quoting import render
+from assistant.sentences import Unit, trusted, units
 from assistant.vector_cache import VectorCache
 
 NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
@@ -27,21 +30,7 @@ NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|ni
 DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
                           r"august|september|october|november|december|spring|summer|autumn|"
                           r"winter|quarter)\b", re.IGNORECASE)
-
-WHO_UNIT_RE = re.compile(r"^(?:lead agency|lead officer|lead|owner|responsible|chair)\b|\b(?:led|"
-                         r"chaired|run|delivered|coordinated|commissioned) by\b|\bleads\b",
-                         re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A candidate unit with where it came from and how well it answers."""
-
-    passage: int
-    unit: Unit
-    score: float
-    coverage: float
-    dense: float
+__all__ = ["Draft", "ExtractiveAnswerer", "Scored"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +114,8 @@ class ExtractiveAnswerer:
             chosen = self._with_list(chosen, scored)
         if chosen[0].unit.text.endswith(":"):
             chosen = self._with_what_follows(chosen, scored, passages)
-        return chosen
+        chosen = with_counted_lists(chosen, scored, passages, self.max_items)
+        return with_row_cells(chosen, scored, passages, intent.kind)
 
     def _with_what_follows(self, chosen: list[Scored], scored: list[Scored],
                            passages: list[Passage]) -> list[Scored]:
@@ -175,16 +165,28 @@ class ExtractiveAnswerer:
         chosen = self.select(scored, intent, passages)
         if not chosen:
             return Draft("", (), 0.0, 0.0)
-        if intent.kind in ("figure", "date"):
-            lead = chosen[0]
-            rest = sorted(chosen[1:], key=lambda s: (passages[s.passage].document.meta
-                                                     .meeting_date, s.passage, s.unit.position))
-            ordered = [lead, *rest]
-        else:
-            ordered = sorted(chosen, key=lambda s: (s.passage != chosen[0].passage, s.passage,
-                                                   s.unit.position))
-        text, citations = _render(ordered, passages)
+        text, citations = render(_ordered(chosen, intent, passages), passages)
         return Draft(text, citations, scored[0].score, scored[0].coverage)
+
+
+def _ordered(chosen: list[Scored], intent: Intent, passages: list[Passage]) -> list[Scored]:
+    """The order units are shown in: for "how many", "when" and "who", the unit holding what
+    was asked first, then the rest of its paragraphs, then the others (by meeting date for
+    figures and dates); otherwise the best unit's paragraphs first. Paragraphs that follow
+    one another in a document stay together in reading order."""
+    lead = leading(chosen, intent.kind)
+    keys = reading_order(chosen, passages)
+    root = keys[lead.passage][0]
+
+    def place(s: Scored) -> tuple:
+        key = keys[s.passage]
+        dated = passages[s.passage].document.meta.meeting_date \
+            if intent.kind in ("figure", "date") else ""
+        return key[0] != root, dated, key, s.unit.position
+
+    if intent.kind in ("figure", "date", "who"):
+        return [lead, *sorted((c for c in chosen if c is not lead), key=place)]
+    return sorted(chosen, key=place)
 
 
 def _row_context(passage: Passage) -> str:
@@ -196,45 +198,3 @@ def _row_context(passage: Passage) -> str:
 def _overlap(a: str, b: str) -> float:
     left, right = set(tokenize(a)), set(tokenize(b))
     return len(left & right) / (len(left | right) or 1)
-
-
-def _runs(chosen: list[Scored]) -> list[list[Scored]]:
-    """Consecutive units of the same paragraph form one quotation."""
-    runs: list[list[Scored]] = []
-    for item in chosen:
-        last = runs[-1][-1] if runs else None
-        if last is not None and last.passage == item.passage and \
-                item.unit.position == last.unit.position + 1:
-            runs[-1].append(item)
-        else:
-            runs.append([item])
-    return runs
-
-
-def _document_line(passage: Passage) -> str:
-    document = passage.document
-    bits = [b for b in (document.meta.committee, readable_date(document.meta.meeting_date)) if b]
-    ref = f", report {document.meta.report_ref}" if document.meta.report_ref else ""
-    when = f" ({', '.join(bits)}{ref})" if bits or ref else ""
-    return f"From “{unmarked(document.title)}”{when}:"
-
-
-def _render(ordered: list[Scored], passages: list[Passage]) -> tuple[str, tuple[Citation, ...]]:
-    lines: list[str] = []
-    citations: list[Citation] = []
-    current_doc = ""
-    several = len({passages[s.passage].document.doc_id for s in ordered}) > 1
-    for run in _runs(ordered):
-        passage = passages[run[0].passage]
-        if several and passage.document.doc_id != current_doc:
-            current_doc = passage.document.doc_id
-            lines.append(("\n" if lines else "") + _document_line(passage))
-        text = passage.paragraph.text
-        quote = text[run[0].unit.start: run[-1].unit.end]
-        n = len(citations) + 1
-        citations.append(Citation(n, passage, quote))
-        for item in run:
-            marker = "- " if item.unit.kind in ("item", "subheading") else ""
-            shown = item.unit.text.rstrip(":") if item.unit.kind == "subheading" else item.unit.text
-            lines.append(f"{marker}{shown} [{n}]")
-    return "\n".join(lines), tuple(citations)

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     passages: int = Field(default=10, ge=1)  # passages retrieved and returned with an answer
     answer_passages: int = Field(default=6, ge=1)  # passages the answer may quote from
     abstain_below: float = Field(default_factory=lambda: calibrated("abstain_below", 0.55))
+    decision_threshold: float | None = None  # overrides assistant/decider.json's threshold
     access: AccessLevel = "public"  # the most restricted documents this deployment may show
     retrieval: str = "hybrid"  # "dense" or "lexical" alone, for comparisons
     answer_mode: str = "extractive"  # or "llm" (needs llm_model)

@@ -88,8 +88,9 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     """Every pipeline on every source; returns {source: {pipeline: summary}} and writes
     OUT/<source>/results.jsonl, OUT/<source>/summary.json, OUT/dev.json and OUT/dev.md.
     ``held_out``: each question is ranked by a ranker fitted without its source (without its
-    council, meeting or document's fold when only one source is measured), so no figure
-    comes from the data the ranker was fitted on; otherwise by the shipped ranker."""
+    council, meeting or document's fold when only one source is measured) and decided by a
+    decision model fitted on the other sources, so no figure comes from the data the models
+    were fitted on; otherwise by the shipped models."""
     from ingest import ingest
 
     sources = find_sources(corpus, work, names)
@@ -103,13 +104,15 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     for source in [*sources, *training]:
         ingest(list(source.folders), source_settings(source, work))
     rankers = held_out_rankers(sources, training, work) if held_out else {}
+    deciders = held_out_deciders(sources, training, work) if held_out else {}
     for source in sources:
+        models = {"rankers": rankers, "deciders": deciders}
         results[source.name] = _run_source(source, source_settings(source, work), pipelines,
-                                           out / source.name, progress, rankers)
+                                           out / source.name, progress, models)
     results["_meta"] = {"seconds": round(time.perf_counter() - started, 1),
                         "corpus": str(corpus), "pipelines": list(pipelines),
-                        "ranker": "fitted without the source it is measured on" if held_out
-                        else "as shipped (assistant/ranker.json)"}
+                        "models": "ranker and decider fitted without the source measured"
+                        if held_out else "as shipped (assistant/ranker.json, decider.json)"}
     (out / "dev.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "dev.md").write_text(dev_markdown(results))
     return results
@@ -138,9 +141,21 @@ def held_out_rankers(sources: Sequence[Source], training: Sequence[Source], work
     return out
 
 
+def held_out_deciders(sources: Sequence[Source], training: Sequence[Source], work: Path
+                      ) -> dict[tuple[str, str], Any]:
+    """For each question (by source and id), the decision model fitted on every source's
+    rows outside the fold of its council, meeting or document (eval/fit_decider.py)."""
+    from eval.decision_data import collect_rows, default_cache
+    from eval.fit_decider import fold_key, held_out_models
+
+    rows = collect_rows([*sources, *training], work, default_cache(work))
+    models = held_out_models(rows)
+    return {(s.name, item.id): models[fold_key(s.name, s.group(item))]
+            for s in sources for item in load_testset(s.testset)}
+
+
 def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], out: Path,
-                progress: Progress | None, rankers: dict[tuple[str, str], Any]
-                ) -> dict[str, Any]:
+                progress: Progress | None, models: dict[str, Any]) -> dict[str, Any]:
     items = load_testset(source.testset)
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {}
@@ -151,8 +166,9 @@ def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], ou
         judge = judge or SupportJudge(pipeline.assistant.embedder)
         graded = []
         for index, item in enumerate(items, start=1):
-            if name == "scrutineer" and rankers:
-                pipeline.assistant.use_ranker(rankers[(source.name, item.id)])
+            if name == "scrutineer" and models["rankers"]:
+                pipeline.assistant.use_ranker(models["rankers"][(source.name, item.id)])
+                pipeline.assistant.use_decider(models["deciders"].get((source.name, item.id)))
             answer = pipeline.answer(item)
             scores = grade(item, answer, judge)
             scores["group"] = source.group(item)

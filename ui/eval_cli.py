@@ -59,11 +59,12 @@ def run_command(testset: Path, library: Path | None, pipelines: tuple[str, ...],
               show_default=True, help="Where each source's library is kept between runs.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where results go (default: eval-runs/dev-<date-time>).")
-@click.option("--shipped-ranker", is_flag=True,
-              help="Rank with assistant/ranker.json as shipped (fitted on these very sources: "
-                   "not an out-of-sample figure) instead of rankers fitted without each source.")
+@click.option("--shipped-models", is_flag=True,
+              help="Rank and decide with assistant/ranker.json and decider.json as shipped "
+                   "(fitted on these very sources: not out-of-sample figures) instead of "
+                   "models fitted without each source.")
 def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, work: Path,
-                out: Path | None, shipped_ranker: bool) -> None:
+                out: Path | None, shipped_models: bool) -> None:
     """Measure the shipped pipeline on every development source: one table per source.
 
     \b
@@ -83,7 +84,7 @@ def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, 
             click.echo(f"  {source} / {pipeline}: {done}/{total}", err=True)
 
     results = _guard(lambda: run_dev(corpus or DEFAULT_CORPUS, work, out, pipelines,
-                                     sources or SOURCE_NAMES, progress, not shipped_ranker))
+                                     sources or SOURCE_NAMES, progress, not shipped_models))
     click.echo(dev_markdown(results))
     click.echo(f"Wrote {out / 'dev.md'}, dev.json and per-source results.jsonl")
 
@@ -103,8 +104,50 @@ def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
     Example:
       scrutineer eval fit-ranker
     """
-    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, TRAINING_ONLY, find_sources, source_settings
     from eval.fit_ranker import collect, report, write
+
+    sources = _ingested_sources(corpus, work)
+    pools = collect(sources, work)
+    _echo_report(report(pools))
+    if not dry_run:
+        write(pools)
+        click.echo("Wrote assistant/ranker.json")
+
+
+@eval_group.command("fit-decider")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="The shared corpus (default: ../shared/corpus beside the project).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs"),
+              show_default=True, help="Where each source's library is kept between runs.")
+@click.option("--rows", type=click.Path(path_type=Path), default=None,
+              help="Cache of the decision rows (default: WORK/decision-rows-<features>.jsonl).")
+@click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/decider.json.")
+def fit_decider_command(corpus: Path | None, work: Path, rows: Path | None, dry_run: bool
+                        ) -> None:
+    """Fit the decision to answer or abstain on every development source (with near-miss
+    questions made from the answerable ones) and write assistant/decider.json, after
+    reporting it per source beside the hand rules: fitted without that source, and by
+    cross-validation grouped by council, meeting or document across every source.
+
+    \b
+    Example:
+      scrutineer eval fit-decider
+    """
+    from eval.decision_data import collect_rows, default_cache
+    from eval.fit_decider import report, write
+
+    sources = _ingested_sources(corpus, work)
+    found = collect_rows(sources, work, rows or default_cache(work))
+    _echo_report(report(found))
+    if not dry_run:
+        write(found)
+        click.echo("Wrote assistant/decider.json")
+
+
+def _ingested_sources(corpus: Path | None, work: Path) -> list:
+    """Every development source (the training-only ones too), each ingested into its own
+    library under WORK (unchanged files are not read again)."""
+    from eval.dev import DEFAULT_CORPUS, SOURCE_NAMES, TRAINING_ONLY, find_sources, source_settings
     from ingest import ingest
 
     sources = find_sources(corpus or DEFAULT_CORPUS, work, SOURCE_NAMES + TRAINING_ONLY)
@@ -112,14 +155,15 @@ def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
         raise click.ClickException("No development source found: it needs ../shared/corpus.")
     for source in sources:
         ingest(list(source.folders), source_settings(source, work))
-    pools = collect(sources, work)
-    for source, rows in report(pools).items():
+    return sources
+
+
+def _echo_report(report: dict) -> None:
+    """A fitting report: per source, one line per way of deciding or ranking."""
+    for source, entry in report.items():
         click.echo(f"{source}:")
-        for name, row in rows.items():
+        for name, row in entry.items():
             click.echo(f"  {name:<24} " + "  ".join(f"{k} {v}" for k, v in row.items()))
-    if not dry_run:
-        write(pools)
-        click.echo("Wrote assistant/ranker.json")
 
 
 @eval_group.command("score")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answers import Citation
+from assistant.arrange import items_wanted
 from assistant.citations import readable_date
 from assistant.documents import Paragraph, Passage
 from assistant.errors import ModelUnavailableError
@@ -32,11 +33,11 @@ class Composed:
 
 
 class Composer:
-    """Drafts answers; ``neighbours`` gives the paragraphs beside one, ``llm`` the chat model
-    (None when not configured)."""
+    """Drafts answers; ``neighbours(paragraph, span)`` gives the paragraphs within ``span``
+    places of one, ``llm`` the chat model (None when not configured)."""
 
     def __init__(self, answerer: ExtractiveAnswerer, settings: Settings,
-                 neighbours: Callable[[Paragraph], list[Paragraph]],
+                 neighbours: Callable[[Paragraph, int], list[Paragraph]],
                  llm: Callable[[], Any]) -> None:
         self.answerer = answerer
         self.settings = settings
@@ -74,8 +75,25 @@ class Composer:
         seen = {p.paragraph.para_id for p in passages}
         extra = []
         for passage in passages[:top]:
-            for near in self.neighbours(passage.paragraph):
+            for near in self.neighbours(passage.paragraph, 1):
                 if near.para_id not in seen:
+                    seen.add(near.para_id)
+                    extra.append(Passage(near, passage.document, passage.score * 0.9))
+        return self.with_following([*passages, *extra], [*passages[:top], *extra])
+
+    def with_following(self, passages: list[Passage], leading: list[Passage]
+                       ) -> list[Passage]:
+        """A paragraph of ``leading`` that ends by announcing more items than it holds ("…
+        the following five themes:") brings the paragraphs after it that hold the rest, so
+        the list is quoted whole."""
+        seen = {p.paragraph.para_id for p in passages}
+        extra = []
+        for passage in leading:
+            wanted = min(items_wanted(passage.paragraph.text), self.answerer.max_items)
+            if not wanted:
+                continue
+            for near in self.neighbours(passage.paragraph, wanted):
+                if near.ordinal > passage.paragraph.ordinal and near.para_id not in seen:
                     seen.add(near.para_id)
                     extra.append(Passage(near, passage.document, passage.score * 0.9))
         return [*passages, *extra]

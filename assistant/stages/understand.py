@@ -4,6 +4,7 @@ mentions (with those no paragraph in the library knows)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -53,5 +54,8 @@ def understand(question: str, history: Sequence[Turn], filters: Filters | None,
 
 
 def unknown_names(names: Sequence[str], knows: Callable[[str], bool]) -> tuple[str, ...]:
-    """The names of which no word is in any paragraph in the library."""
-    return tuple(n for n in names if tokenize(n) and not any(knows(t) for t in tokenize(n)))
+    """The names with a word (of four letters or more) that no paragraph in the library
+    holds: "Operation Nightjar" when only Operation Sceptre is there."""
+    return tuple(n for n in names if any(
+        len(word) >= 4 and (terms := tokenize(word)) and not any(knows(t) for t in terms)
+        for word in re.findall(r"[A-Za-z][\w'’\-]*", n)))
