@@ -155,9 +155,8 @@ def check(question: str, intent: Intent, citations: Sequence[Citation],
     idf = idf or {}
     names = asked_names(intent)
     quoted = " ".join(c.quote for c in citations)
-    near = " ".join(f"{c.quote} {_near(c.passage)}" for c in citations)
-    near_terms = set(tokenize(near))
     each = [set(tokenize(f"{c.quote} {_near(c.passage)}")) for c in citations]
+    near_terms = set().union(*each)
     met = [[_name_met(n, terms, idf) for n in names] for terms in each]
     missing_names = tuple(n for i, n in enumerate(names) if not all(m[i] for m in met))
     asked = periods(question)
