@@ -84,9 +84,7 @@ class Assistant:
             answers = [self.ask(part, (), filters, mode, False, max_sources)
                        for part in standalone_parts(asked, names)]
             return joined(understood.question, understood.standalone, asked, answers)
-        vector = self.library.embedder.embed_one(understood.standalone)
-        k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
-        passages = rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
+        vector, passages = self._retrieve(understood)
         retrieved = time.perf_counter()
         composed = self.composer.compose(understood, vector, passages, mode, max_sources)
         verified = self.verifier.verify(composed, passages)
@@ -101,11 +99,16 @@ class Assistant:
         """What the decision weighs for a question: its understanding, the passages found and
         the verified extractive draft (what the decision model is fitted on)."""
         understood = self.understand(question, history, filters)
-        vector = self.library.embedder.embed_one(understood.standalone)
-        k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
-        passages = rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
+        vector, passages = self._retrieve(understood)
         composed = self.composer.compose(understood, vector, passages, "extractive")
         return understood, passages, self.verifier.verify(composed, passages)
+
+    def _retrieve(self, understood: Understanding) -> tuple[list[float], list[Passage]]:
+        """The question's embedding and its ranked passages (every occasion's for a
+        precedent question)."""
+        vector = self.library.embedder.embed_one(understood.standalone)
+        k = PRECEDENT_PASSAGES if understood.precedent else self.settings.passages
+        return vector, rank.search(self.gatherer, self.ranker, understood, vector, max(k, 10))
 
     def understand(self, question: str, history: Sequence[Turn | dict] = (),
                    filters: Filters | None = None, precedent: bool = False) -> Understanding:

@@ -9,10 +9,12 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from assistant.evidence import PERIOD_RE, subject_words
 from assistant.query import intent
 
+T = TypeVar("T")
 YEAR_SHIFTS = (3, -3, 5, -5, 7)
 PLAIN = frozenset(("council", "county", "city", "borough", "district", "metropolitan", "royal",
                    "of", "the", "and", "for", "partnership", "community", "safety"))
@@ -26,7 +28,7 @@ class NearMiss:
     question: str
 
 
-def _pick(options: Sequence[str], seed: str) -> str:
+def _pick(options: Sequence[T], seed: str) -> T:
     """A deterministic choice (the same variants on every run)."""
     return options[int(hashlib.sha1(seed.encode()).hexdigest(), 16) % len(options)]
 
@@ -82,7 +84,7 @@ def swapped_topic(question: str, others: Sequence[str], gold_text: str, seed: st
             fitting.append(words)
     if not fitting:
         return ""
-    new = fitting[int(hashlib.sha1(seed.encode()).hexdigest(), 16) % len(fitting)]
+    new = _pick(fitting, seed)
     replaced = question
     for index, word in enumerate(own):
         replacement = new[index] if index < len(new) else word
