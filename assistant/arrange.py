@@ -24,9 +24,10 @@ class Scored:
 
     passage: int
     unit: Unit
-    score: float
+    score: float  # how likely it answers: what orders and selects the units
     coverage: float
     dense: float
+    support: float = 0.0  # the hand-set measure of support the decision weighs
 
 
 def _in_order(scored: Sequence[Scored], passage: int) -> list[Scored]:
@@ -125,7 +126,8 @@ def with_row_cells(chosen: list[Scored], scored: Sequence[Scored],
                    passages: Sequence[Passage], kind: str) -> list[Scored]:
     """``chosen`` with, for each table row quoted only in cells that do not answer (the
     action, the priority), the row's cells that do: the update or status, the lead for
-    "who", the date for "when", the figure for "how many"."""
+    "who", the date for "when", the figure for "how many". For a broader question an
+    answering cell quoted in part is quoted whole (a figure, date or person is one unit)."""
     out = list(chosen)
     for index in dict.fromkeys(c.passage for c in chosen):
         paragraph = passages[index].paragraph
@@ -135,11 +137,12 @@ def with_row_cells(chosen: list[Scored], scored: Sequence[Scored],
         answering = [(start, end) for header, start, end in found
                      if answers_cell(kind, header, paragraph.text[start:end])]
         quoted = [c for c in chosen if c.passage == index]
-        if not answering or any(start <= c.unit.start < end for c in quoted
-                                for start, end in answering):
+        begun = [(start, end) for start, end in answering
+                 if any(start <= c.unit.start < end for c in quoted)]
+        if begun and kind in ("figure", "date", "who"):
             continue
         have = {c.unit.position for c in quoted}
-        for start, end in answering:
+        for start, end in begun or answering:
             extra = [s for s in _in_order(scored, index)
                      if start <= s.unit.start < end and s.unit.position not in have]
             out += extra[:UNITS_PER_CELL]

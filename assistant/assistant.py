@@ -26,6 +26,7 @@ from assistant.parts import joined, split_parts, standalone_parts
 from assistant.questions import checked_question, recent_turns
 from assistant.ranking import LinearRanker, Pooled
 from assistant.retrieval import Retriever
+from assistant.selection import load_selector
 from assistant.settings import Settings, get_settings
 from assistant.stages import rank, understand
 from assistant.stages.compose import Composer
@@ -49,7 +50,7 @@ class Assistant:
         self.library = library or Library(self.settings)
         check_on_open(self.library)
         self.retriever = Retriever(self.library)
-        self.answerer = ExtractiveAnswerer(self.library.embedder)
+        self.answerer = ExtractiveAnswerer(self.library.embedder, selector=load_selector())
         self._llm = llm
         self.validator = Validator(self.library.embedder, self.settings.support_similarity)
         self.gatherer = Gatherer(self.retriever)
@@ -136,6 +137,10 @@ class Assistant:
     def use_decider(self, model: Logistic | None) -> None:
         """Decide whether to answer by this fitted model (None: by the hand rules)."""
         self.decider = model
+
+    def use_selector(self, model: Logistic | None) -> None:
+        """Choose the units to quote by this fitted model (None: by the hand-set score)."""
+        self.answerer.selector = model
 
     def candidate_pool(self, question: str, history: Sequence[Turn | dict] = (),
                        filters: Filters | None = None) -> tuple[list[Pooled], np.ndarray]:

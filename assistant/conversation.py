@@ -62,8 +62,9 @@ def _antecedent(previous: str) -> str:
     """What a pronoun in the next question most likely stands for."""
     words = Words(previous)
     parts = words.parts()
-    span = (parts.object if parts.wh_subject else None) or parts.subject or parts.topic or \
-        next(iter(words.names()), None)
+    # "Who chairs the panel?": the panel; "What report went to the panel?": the report
+    span = (parts.object if parts.wh_subject and not parts.subject else None) or \
+        parts.subject or parts.topic or next(iter(words.names()), None)
     if span:
         return previous[span[0]:span[1]]
     return " ".join(m.group() for j, m in enumerate(words.found) if words.content(j))
@@ -104,10 +105,24 @@ def _replacement(previous: str, subject: str, words: Words, i: int) -> tuple[str
         if after.rstrip("s") == subject.lower().split()[-1].rstrip("s") or \
                 REF_RE.fullmatch(subject):
             return subject, i + 2
-        return _possessive(subject), i + 1
+        named = _phrase_ending(previous, after)  # "those referrals": "Channel panel referrals"
+        return (named, i + 2) if named else (_possessive(subject), i + 1)
     if word in {"this", "that"} and after in EXPLETIVE:  # "Is that true?": the answer is meant
         return words.found[i].group(), i + 1
     return (word in {"this", "that"} and _figure(previous)) or subject, i + 1
+
+
+def _phrase_ending(previous: str, noun: str) -> str:
+    """The previous question's phrase (up to four words) that ends in ``noun``, singular or
+    plural: "Channel panel referrals" for "referrals"; "" when it has none."""
+    words = Words(previous)
+    ends = [j for j, w in enumerate(words.low) if w.rstrip("s") == noun.rstrip("s")]
+    if not ends:
+        return ""
+    j = k = ends[-1]
+    while k > 0 and j - k < 3 and words.content(k - 1) and not _is_verb(words.low[k - 1]):
+        k -= 1
+    return previous[words.found[k].start():words.found[j].end()]
 
 
 def _resolve_pronouns(question: str, previous: str) -> str:

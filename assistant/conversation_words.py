@@ -204,8 +204,9 @@ class Words:
             i = next((j for j in range(2, len(low)) if low[j] in AUX), len(low))
             counted = self.span(2, i)
         elif self.at(0) in {"which", "what", "whose"} and self.at(1) not in AUX | {""}:
-            i = next((j for j in range(2, len(low)) if low[j] in AUX or _is_verb(low[j])),
-                     len(low))
+            i = next((j for j in range(2, len(low)) if low[j] in AUX or (
+                _is_verb(low[j]) and not (low[j] in VERBS and _is_verb(self.at(j + 1))))),
+                len(low))  # "What Police report went ...": a bare "report" before a verb
             named = self.span(1, i)  # "Which councils said ...?"
         if i >= len(low) or (low[0] in WH and low[i] not in AUX):
             return Parts(named, self.object(i + 1), topic_span, counted, True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DOC_TYPES = (
     "report",
@@ -103,6 +104,11 @@ class Document:
     previous_count: int = field(default=0, compare=False)  # paragraphs of previous_version
 
     @property
+    def file_words(self) -> str:
+        """The file name's words, without its extension: "Barking Dagenham charging"."""
+        return " ".join(re.findall(r"[^\W_]+", Path(self.file_name).stem))
+
+    @property
     def identity(self) -> str:
         """A one-line description naming the document: title, council (and the names its web
         address gives), committee, meeting date written out ("14 March 2024")."""
@@ -151,6 +157,13 @@ class Paragraph:
         body = f"{self.label} {self.text}" if self.label else self.text
         lines.append(body)
         return "\n".join(lines)
+
+    def index_text(self, document: Document | None = None) -> str:
+        """The text the word index holds: the embedded text and the words of its document's
+        file name, which often names what the papers themselves print only as an
+        abbreviation or a web address ("barking-dagenham--charging-policy.txt")."""
+        text = self.context_text(document)
+        return f"{text}\n{document.file_words}" if document is not None else text
 
 
 @dataclass(frozen=True)

@@ -7,29 +7,21 @@ the answer's own markers are the only citations in it."""
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from dataclasses import dataclass
-
-import numpy as np
 
 from assistant.answers import Citation
 from assistant.arrange import Scored, leading, reading_order, with_counted_lists, with_row_cells
-from assistant.asked import WHO_RE as WHO_UNIT_RE
 from assistant.documents import Passage
 from assistant.embedder import Embedder
+from assistant.fitted import Logistic
 from assistant.lexical import tokenize
 from assistant.query import Intent
 from assistant.quoting import render
-from assistant.sentences import Unit, trusted, units
+from assistant.selection import scores, unit_features
 from assistant.vector_cache import VectorCache
 
-NUMBER_RE = re.compile(r"\d|£|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                       r"twelve|twenty|hundred|thousand|million)\b", re.IGNORECASE)
-DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|"
-                          r"august|september|october|november|december|spring|summer|autumn|"
-                          r"winter|quarter)\b", re.IGNORECASE)
+CLOSE = 0.8  # without a fitted model: the share of the best score a close second reaches
+
 __all__ = ["Draft", "ExtractiveAnswerer", "Scored"]
 
 
@@ -43,60 +35,31 @@ class Draft:
     coverage: float
 
 
-def _idf(question_terms: set[str], pool: list[list[str]]) -> dict[str, float]:
-    counts = Counter(t for terms in pool for t in set(terms))
-    return {t: math.log(1 + len(pool) / (1 + counts[t])) for t in question_terms}
-
-
 class ExtractiveAnswerer:
     """Selects and arranges document sentences; every sentence carries a citation."""
 
-    def __init__(self, embedder: Embedder, max_units: int = 4, max_items: int = 15) -> None:
+    def __init__(self, embedder: Embedder, max_units: int = 4, max_items: int = 15,
+                 selector: Logistic | None = None) -> None:
         self.vectors = VectorCache(embedder)
+        self.selector = selector  # the fitted model ordering the units; None: the hand score
         self.max_units = max_units
         self.max_items = max_items
 
+    @property
+    def close(self) -> float:
+        """The share of the best unit's score a close second must reach to be quoted too:
+        the fitted model's threshold, or CLOSE."""
+        return self.selector.threshold if self.selector else CLOSE
+
     def score(self, question: str, vector: list[float], intent: Intent,
               passages: list[Passage]) -> list[Scored]:
-        """Every unit of every passage, scored against the question."""
-        candidates = [(i, u) for i, p in enumerate(passages)  # instructions are not answers
-                      for u in trusted(units(p.paragraph.text))]
-        if not candidates:
-            return []
-        terms = set(tokenize(question))
-        named = [set(tokenize(n)) for n in intent.names]
-        unit_terms = [tokenize(u.text) for _, u in candidates]
-        context = [tokenize(" ".join((passages[i].document.identity,
-                                      passages[i].paragraph.part_title,
-                                      *passages[i].paragraph.heading_path,
-                                      _row_context(passages[i]))))
-                   for i, _ in candidates]
-        idf = _idf(terms, unit_terms)
-        total = sum(idf.values()) or 1.0
-        similarity = self.vectors.embed([u.text for _, u in candidates]) @ np.asarray(
-            vector, dtype=np.float32)
-        scored = []
-        for (index, unit), words, around, dense in zip(candidates, unit_terms, context,
-                                                      similarity.tolist(), strict=True):
-            present = set(words) | set(around)
-            coverage = sum(idf[t] for t in terms if t in present) / total
-            score = 0.55 * dense + 0.45 * coverage + self._bonus(intent, unit) - 0.01 * index
-            if named and not all(name & present for name in named):
-                score -= 0.15  # the question names a place or body this passage is not about
-            scored.append(Scored(index, unit, score, coverage, dense))
+        """Every unit of every passage, scored against the question, best first."""
+        found = unit_features(question, vector, intent, passages, self.vectors)
+        ordered = scores(found, self.selector)
+        scored = [Scored(index, unit, score, found.coverage(k), found.dense(k), found.support[k])
+                  for k, ((index, unit), score) in enumerate(zip(found.candidates, ordered,
+                                                                 strict=True))]
         return sorted(scored, key=lambda s: s.score, reverse=True)
-
-    @staticmethod
-    def _bonus(intent: Intent, unit: Unit) -> float:
-        if intent.kind == "figure" and NUMBER_RE.search(unit.text):
-            return 0.08
-        if intent.kind == "date" and DATE_WORD_RE.search(unit.text):
-            return 0.08
-        if intent.kind == "who" and WHO_UNIT_RE.search(unit.text):
-            return 0.12
-        if intent.kind == "list" and unit.kind in ("lead", "subheading"):
-            return 0.05
-        return 0.0
 
     def select(self, scored: list[Scored], intent: Intent, passages: list[Passage]
                ) -> list[Scored]:
@@ -106,7 +69,7 @@ class ExtractiveAnswerer:
         best = scored[0]
         chosen = [best]
         for candidate in scored[1:]:
-            if len(chosen) >= self.max_units or candidate.score < 0.8 * best.score:
+            if len(chosen) >= self.max_units or candidate.score < self.close * best.score:
                 break
             if all(_overlap(candidate.unit.text, c.unit.text) < 0.6 for c in chosen):
                 chosen.append(candidate)
@@ -166,7 +129,7 @@ class ExtractiveAnswerer:
         if not chosen:
             return Draft("", (), 0.0, 0.0)
         text, citations = render(_ordered(chosen, intent, passages), passages)
-        return Draft(text, citations, scored[0].score, scored[0].coverage)
+        return Draft(text, citations, scored[0].support, scored[0].coverage)
 
 
 def _ordered(chosen: list[Scored], intent: Intent, passages: list[Passage]) -> list[Scored]:
@@ -187,12 +150,6 @@ def _ordered(chosen: list[Scored], intent: Intent, passages: list[Passage]) -> l
     if intent.kind in ("figure", "date", "who"):
         return [lead, *sorted((c for c in chosen if c is not lead), key=place)]
     return sorted(chosen, key=place)
-
-
-def _row_context(passage: Passage) -> str:
-    """Every cell of a table row speaks for the row: "Lead Agency: X" answers "who leads the
-    Safe at Home scheme" because the row's action names the scheme."""
-    return passage.paragraph.text if passage.paragraph.kind == "table_row" else ""
 
 
 def _overlap(a: str, b: str) -> float:

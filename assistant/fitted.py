@@ -35,12 +35,15 @@ class Logistic:
     threshold: float
     fingerprint: str = ""
 
-    def probability(self, values: Sequence[float]) -> float:
-        """The probability for one row of feature values, in ``names`` order."""
-        score = self.intercept + sum(
+    def score(self, values: Sequence[float]) -> float:
+        """The linear score (log-odds) of one row of feature values, in ``names`` order."""
+        return self.intercept + sum(
             w * (v - m) / s for w, v, m, s in zip(self.weights, values, self.means, self.scales,
                                                   strict=True))
-        return 1 / (1 + math.exp(-max(-50.0, min(50.0, score))))
+
+    def probability(self, values: Sequence[float]) -> float:
+        """The probability for one row of feature values, in ``names`` order."""
+        return 1 / (1 + math.exp(-max(-50.0, min(50.0, self.score(values)))))
 
     def contributions(self, values: Sequence[float]) -> dict[str, float]:
         """Each feature's share of the score (what pushed the decision which way)."""

@@ -54,10 +54,14 @@ def _stemmer():
 _STEMMER = _stemmer()
 
 
+GLUED_RE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")  # "forLifelong", "MemberFor" lost a space
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed terms; references like "JOS/20/17" and "4.29" stay whole too."""
+    """Lower-cased, stemmed terms; references like "JOS/20/17" and "4.29" stay whole too.
+    Words an extraction glued together ("forLifelong") are read apart."""
     tokens: list[str] = []
-    for match in TOKEN_RE.finditer(text.lower().replace("’", "'")):
+    for match in TOKEN_RE.finditer(GLUED_RE.sub(" ", text).lower().replace("’", "'")):
         token = match.group()
         if re.search(r"[/.\-']", token):
             tokens.append(token)

@@ -13,16 +13,23 @@ from assistant.documents import Document
 FIGURE_RE = re.compile(r"\b(how many|how much|what (?:number|percentage|proportion|amount|"
                        r"share|figure|total)|what was the (?:total|number|figure|budget|cost)|"
                        r"how (?:big|large|long)|what percentage)\b", re.IGNORECASE)
-DATE_RE = re.compile(r"\b(when|what date|which year|what year|by when|until when|how long)\b",
-                     re.IGNORECASE)
+# "when" asks for a date as the question's word ("When was ...", "and when did ..."), not as
+# a conjunction ("What did the Cabinet decide when it considered ...").
+DATE_RE = re.compile(r"^\W*(?:and |so |but )?when\b|\bwhen (?:did|does|do|was|were|is|are|will|"
+                     r"would|should|could|can|had|has|have)\b|\b(what date|which year|what year|"
+                     r"by when|until when|since when|how long)\b", re.IGNORECASE)
 WHO_RE = re.compile(r"^\s*who\b|\bwhich (?:agency|organisation|organization|body|officer|team|"
                     r"partner)\b|\bled by\b|\bresponsible for\b", re.IGNORECASE)
 LIST_RE = re.compile(r"\b(list|what are|what were|which are|which were|name the|priorities|"
                      r"pillars|themes|actions|aims|objectives|recommendations|members|steps|"
                      r"areas|key activities)\b", re.IGNORECASE)
+# every occasion is wanted: "Has any partnership ...?", "Which councils have ...?" (not "Which
+# other councils' guidance ...", a thing of one paper)
 PRECEDENT_RE = re.compile(r"\b(has any|have any|did any|any partnership|any council|precedent|"
                           r"every (?:time|occasion)|all (?:the )?(?:occasions|times|examples)|"
-                          r"ever (?:worked|done|used|run)|examples? of)\b", re.IGNORECASE)
+                          r"ever (?:worked|done|used|run)|examples? of|which (?:\w+ )?(?:councils|"
+                          r"partnerships|authorities|boroughs|districts|counties)\b(?!['’]))",
+                          re.IGNORECASE)
 REF_RE = re.compile(r"\b([A-Z]{2,6}/\d{1,4}/\d{1,4}|\d{2}/\d{5}|[A-Z]{2,6}/\d{2}/\d{2,4})\b")
 TITLE_RE = re.compile(r"\bthe ((?:[A-Za-z0-9'’\-]+ ){0,6}?[A-Za-z0-9'’\-]+) (?:report|plan|"
                       r"strategy|update|minutes|review|agenda|pack|paper|appendix)\b",

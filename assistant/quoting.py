@@ -9,14 +9,23 @@ from collections.abc import Sequence
 from assistant.answers import Citation
 from assistant.arrange import Scored
 from assistant.citations import readable_date
-from assistant.documents import Passage
+from assistant.documents import Document, Passage
 from assistant.sentences import unmarked
 
 
+def shown_council(document: Document) -> str:
+    """The council a document is from, as a line naming it shows it: not when its title
+    names it already."""
+    council = document.meta.council
+    return "" if not council or council.lower() in document.title.lower() else council
+
+
 def document_line(passage: Passage) -> str:
-    """"From “title” (committee, date, report ref):" before a document's quotes."""
+    """"From “title” (council, committee, date, report ref):" before a document's quotes;
+    the council is left out when the title names it."""
     document = passage.document
-    bits = [b for b in (document.meta.committee, readable_date(document.meta.meeting_date)) if b]
+    bits = [b for b in (shown_council(document), document.meta.committee,
+                        readable_date(document.meta.meeting_date)) if b]
     ref = f", report {document.meta.report_ref}" if document.meta.report_ref else ""
     when = f" ({', '.join(bits)}{ref})" if bits or ref else ""
     return f"From “{unmarked(document.title)}”{when}:"

@@ -25,7 +25,7 @@ from assistant.stages.understand import Understanding
 from assistant.tuning import CANDIDATES
 
 log = logging.getLogger(__name__)
-INDEX_RULES = "withheld-1"  # what the index leaves out; a change rebuilds saved indexes
+INDEX_RULES = "withheld-1;file-words-1"  # what the index holds; a change rebuilds saved indexes
 
 
 def _contains(value: str, wanted: Sequence[str]) -> bool:
@@ -104,7 +104,7 @@ class Retriever:
             documents = fresh
         rows.sort(key=lambda row: (row[0].doc_id, row[0].ordinal))  # ties rank the same in
         ids = [p.key for p, _ in rows]  # every build, whatever order the store returns rows
-        texts = [p.context_text(documents.get(p.doc_id)) for p, _ in rows]
+        texts = [p.index_text(documents.get(p.doc_id)) for p, _ in rows]
         matrix = np.asarray([v for _, v in rows], dtype=np.float32) if rows else None
         self.lexical.build(ids, texts, signature, matrix)
         self._documents = documents

@@ -6,7 +6,7 @@ and what the hand rules decided. Collected once (minutes per source) and cached 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from assistant.evidence import check
 from assistant.fitted import fingerprint
 from assistant.lexical import tokenize
+from assistant.selection import SELECTION_FEATURES, SELECTION_VERSION
 from assistant.stages.decide import (
     DECISION_FEATURES,
     DECISION_VERSION,
@@ -76,14 +77,17 @@ def _gold_text(assistant: Any, item: TestItem) -> str:
     return "\n".join(texts)
 
 
-def source_rows(assistant: Any, source: Any) -> list[Row]:
-    """Rows of every question of a source and of its near misses."""
+def source_rows(assistant: Any, source: Any, selectors: Mapping[tuple[str, str], Any]
+                ) -> list[Row]:
+    """Rows of every question of a source and of its near misses, each drafted with the
+    selection model of its question in ``selectors`` (fitted without its fold)."""
     items = load_testset(source.testset)
     councils = sorted({d.meta.council for d in assistant.documents() if d.meta.council})
     questions = [i.question for i in items if i.answerable]
     rows = []
     for item in items:
         group = source.group(item)
+        assistant.use_selector(selectors.get((source.name, item.id)))
         kind = "answerable" if item.answerable else "unanswerable"
         rows.append(row_for(assistant, item, source.name, group, kind))
         if not item.answerable or item.history:
@@ -107,10 +111,12 @@ def collect_rows(sources: Sequence[Any], work: Path, cache: Path | None = None
             return [r for r in rows if r.source in names]
     from assistant.assistant import Assistant
     from eval.dev import source_settings
+    from eval.fit_selector import held_out_selectors
 
+    selectors = held_out_selectors(sources, work)
     rows = []
     for source in sources:
-        rows.extend(source_rows(Assistant(source_settings(source, work)), source))
+        rows.extend(source_rows(Assistant(source_settings(source, work)), source, selectors))
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text("".join(json.dumps(asdict(r)) + "\n" for r in rows))
@@ -118,8 +124,11 @@ def collect_rows(sources: Sequence[Any], work: Path, cache: Path | None = None
 
 
 def default_cache(work: Path) -> Path:
-    """The rows' cache under WORK, named by the feature set (stale caches are not read)."""
-    return work / f"decision-rows-{fingerprint(DECISION_FEATURES, DECISION_VERSION)}.jsonl"
+    """The rows' cache under WORK, named by the decision and selection feature sets (stale
+    caches are not read)."""
+    decision = fingerprint(DECISION_FEATURES, DECISION_VERSION)
+    selection = fingerprint(SELECTION_FEATURES, SELECTION_VERSION)
+    return work / f"decision-rows-{decision}-{selection}.jsonl"
 
 
 def read_rows(path: Path) -> list[Row]:

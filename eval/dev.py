@@ -88,9 +88,10 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
     """Every pipeline on every source; returns {source: {pipeline: summary}} and writes
     OUT/<source>/results.jsonl, OUT/<source>/summary.json, OUT/dev.json and OUT/dev.md.
     ``held_out``: each question is ranked by a ranker fitted without its source (without its
-    council, meeting or document's fold when only one source is measured) and decided by a
-    decision model fitted on the other sources, so no figure comes from the data the models
-    were fitted on; otherwise by the shipped models."""
+    council, meeting or document's fold when only one source is measured), drafted by a
+    selection model and decided by a decision model fitted without its fold, so no figure
+    comes from the data the models were fitted on; otherwise by the shipped models."""
+    from eval.fit_selector import held_out_selectors
     from ingest import ingest
 
     sources = find_sources(corpus, work, names)
@@ -105,13 +106,15 @@ def run_dev(corpus: Path, work: Path, out: Path, pipelines: Sequence[str] = ("sc
         ingest(list(source.folders), source_settings(source, work))
     rankers = held_out_rankers(sources, training, work) if held_out else {}
     deciders = held_out_deciders(sources, training, work) if held_out else {}
+    selectors = held_out_selectors([*sources, *training], work) if held_out else {}
     for source in sources:
-        models = {"rankers": rankers, "deciders": deciders}
+        models = {"rankers": rankers, "deciders": deciders, "selectors": selectors}
         results[source.name] = _run_source(source, source_settings(source, work), pipelines,
                                            out / source.name, progress, models)
     results["_meta"] = {"seconds": round(time.perf_counter() - started, 1),
                         "corpus": str(corpus), "pipelines": list(pipelines),
-                        "models": "ranker and decider fitted without the source measured"
+                        "models": "ranker, selector and decider fitted without the question's "
+                        "source or fold"
                         if held_out else "as shipped (assistant/ranker.json, decider.json)"}
     (out / "dev.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "dev.md").write_text(dev_markdown(results))
@@ -169,6 +172,7 @@ def _run_source(source: Source, settings: Settings, pipelines: Sequence[str], ou
             if name == "scrutineer" and models["rankers"]:
                 pipeline.assistant.use_ranker(models["rankers"][(source.name, item.id)])
                 pipeline.assistant.use_decider(models["deciders"].get((source.name, item.id)))
+                pipeline.assistant.use_selector(models["selectors"].get((source.name, item.id)))
             answer = pipeline.answer(item)
             scores = grade(item, answer, judge)
             scores["group"] = source.group(item)

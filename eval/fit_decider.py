@@ -23,6 +23,7 @@ import numpy as np
 from assistant.fitted import Logistic, fingerprint
 from assistant.stages.decide import DECIDER_FILE, DECISION_FEATURES, DECISION_VERSION
 from eval.decision_data import Row
+from eval.logistic import fit_logistic
 
 STRENGTHS = (0.01, 0.1, 1.0)
 POSITIVE = frozenset({"support", "coverage", "top_dense", "cited_dense", "words_quoted",
@@ -40,32 +41,12 @@ def _weights(rows: Sequence[Row]) -> np.ndarray:
 
 def fit(rows: Sequence[Row], strength: float = 0.1) -> Logistic:
     """The logistic model on ``rows`` with an L2 penalty ``strength`` and sign bounds."""
-    from scipy.optimize import minimize
-
-    matrix = np.array([r.features for r in rows], dtype=float)
-    labels = np.array([r.answerable for r in rows], dtype=float)
-    weights = _weights(rows)
-    means, scales = matrix.mean(axis=0), matrix.std(axis=0)
-    scales[scales == 0] = 1.0
-    standard = (matrix - means) / scales
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        scores = standard @ theta[1:] + theta[0]
-        probability = 1 / (1 + np.exp(-np.clip(scores, -50, 50)))
-        eps = 1e-9
-        total = -np.sum(weights * (labels * np.log(probability + eps) +
-                                   (1 - labels) * np.log(1 - probability + eps))) / weights.sum()
-        error = weights * (probability - labels) / weights.sum()
-        gradient = np.concatenate([[error.sum()], standard.T @ error])
-        gradient[1:] += strength * theta[1:]
-        return total + strength * theta[1:] @ theta[1:] / 2, gradient
-
-    bounds = [(None, None)] + [(0, None) if n in POSITIVE else (None, 0) if n in NEGATIVE
-                               else (None, None) for n in DECISION_FEATURES]
-    found = minimize(loss, np.zeros(len(DECISION_FEATURES) + 1), jac=True, method="L-BFGS-B",
-                     bounds=bounds)
-    model = Logistic(DECISION_FEATURES, tuple(map(float, found.x[1:])), tuple(map(float, means)),
-                     tuple(map(float, scales)), float(found.x[0]), 0.5,
+    signs = [1 if n in POSITIVE else -1 if n in NEGATIVE else 0 for n in DECISION_FEATURES]
+    intercept, weights, means, scales = fit_logistic(
+        np.array([r.features for r in rows], dtype=float),
+        np.array([r.answerable for r in rows], dtype=float), _weights(rows), strength, signs)
+    model = Logistic(DECISION_FEATURES, tuple(map(float, weights)), tuple(map(float, means)),
+                     tuple(map(float, scales)), intercept, 0.5,
                      fingerprint(DECISION_FEATURES, DECISION_VERSION))
     return _with_threshold(model, rows)
 

@@ -118,8 +118,8 @@ def test_counted_sub_headings_are_the_items_and_one_paragraph_is_one_citation(
 @needs_cheshire
 def test_a_lead_in_ending_its_paragraph_brings_the_counted_paragraphs_after_it(
         assistant: Assistant) -> None:
-    answer = assistant.ask("What did the Prevent and Channel presentation to Cheshire East's "
-                           "committee cover?")
+    answer = assistant.ask("What was the three part presentation on the Prevent and Channel "
+                           "agenda to Cheshire East's committee?")
     quoted = checked(answer, assistant.library)
     [(count, items)] = lists_in(quoted)
     assert count == 3 and [i.split(",")[0] for i in items] == [
@@ -321,3 +321,19 @@ def test_two_parts_in_llm_mode_are_not_split(assistant: Assistant) -> None:
                          llm=FakeListChatModel(responses=["NOT IN DOCUMENTS"]))
     answer = scripted.ask("What is the Safe at Home scheme and who leads it?", mode="llm")
     assert answer.mode == "llm" and answer.abstained
+
+
+def test_a_quoted_documents_line_names_its_council_unless_its_title_does() -> None:
+    from assistant.documents import Document, DocumentMeta, Paragraph, Passage
+    from assistant.quoting import document_line
+
+    def line(title: str) -> str:
+        meta = DocumentMeta(council="Harbourside Borough Council", committee="Cabinet",
+                            meeting_date="2024-03-14")
+        document = Document("d", "/x/d.pdf", "d.pdf", title, "h", meta)
+        return document_line(Passage(Paragraph("d#1", "d", 0, "Text."), document))
+
+    assert line("Town Centre PSPO") == \
+        "From “Town Centre PSPO” (Harbourside Borough Council, Cabinet, 14 March 2024):"
+    assert line("Harbourside Borough Council budget") == \
+        "From “Harbourside Borough Council budget” (Cabinet, 14 March 2024):"

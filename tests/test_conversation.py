@@ -139,6 +139,11 @@ def test_a_name_or_year_in_a_follow_up_takes_the_place_of_the_previous_one(
     (user("What did the board endorse?"), "Why did they do that?", "Why did the board do that?"),
     (user("What does JOS/20/17 say about parking?"), "What did that report recommend?",
      "What did JOS/20/17 recommend?"),
+    (user("What Police Scotland report went to the Aberdeen committee in September 2023?"),
+     "Who spoke to it?", "Who spoke to Police Scotland report?"),
+    (user("What did Cheshire East councillors hear about Channel panel referrals?"),
+     "And what was the gender split of those referrals?",
+     "What was the gender split of Channel panel referrals?"),
 ])
 def test_a_subject_pronoun_stands_for_what_the_previous_question_was_about(
         history: list[dict], question: str, standalone: str) -> None:

@@ -4,6 +4,7 @@ Over the bundled samples with the fake embedder."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from assistant.answers import Citation, Filters
 from assistant.assistant import Assistant
 from assistant.documents import Passage
 from assistant.extractive import Draft
-from assistant.query import Intent
+from assistant.lexical import tokenize
+from assistant.query import Intent, intent
 from assistant.stages.decide import ABSTAIN_TEXT, decide
 from assistant.stages.gather import Candidate, Candidates, Hit
 from assistant.stages.rank import FusionRanker, Ranked
@@ -84,6 +86,40 @@ def test_understanding_states_filters_names_and_what_the_library_lacks(
                                                               undated_too=True)
     assert assistant.understand("What did Zanzibar say about knife crime?").unknown == \
         ("Zanzibar",)
+
+
+def test_a_name_only_the_file_name_gives_is_known(tmp_path: Path) -> None:
+    """Papers often print their council only as an abbreviation or a web address; the file
+    name's words are searched too, and a name they give is not unknown."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    shutil.copy(SAMPLES / NORTHSHIRE, folder / "harbourside-borough--csp-review-2024.pdf")
+    assert ingest([folder]).exit_code == 0
+    assistant = Assistant()
+    assert assistant.understand("What did Harbourside Borough say about arrests?").unknown == ()
+    assert assistant.understand("What did Zanzibar say about arrests?").unknown == ("Zanzibar",)
+    found = assistant.search("Harbourside Borough arrests", k=3)
+    assert found and found[0].document.file_name.startswith("harbourside")
+
+
+def test_glued_words_are_read_apart() -> None:
+    assert tokenize("the Portfolio Holder forLifelong Learning") == \
+        tokenize("the Portfolio Holder for Lifelong Learning")
+    assert tokenize("McDonald") == ["mcdonald"]
+
+
+def test_when_asks_for_a_date_only_as_the_questions_word() -> None:
+    assert intent("When was the plan approved?").kind == "date"
+    assert intent("And when did the panel meet?").kind == "date"
+    assert intent("What did the Cabinet decide when it considered the CCTV report?").kind == \
+        "general"
+
+
+def test_which_councils_asks_for_every_occasion() -> None:
+    assert intent("Which councils have run scrutiny reviews of hate crime?").kind == "precedent"
+    assert intent("Which London boroughs adopted a PSPO?").kind == "precedent"
+    assert intent("Which council chairs the panel?").kind != "precedent"
+    assert intent("Which other councils' guidance did the motion cite?").kind != "precedent"
 
 
 def test_a_follow_up_is_understood_from_the_conversation(assistant: Assistant) -> None:

@@ -89,11 +89,18 @@ def dev_command(corpus: Path | None, sources: tuple[str, ...], baselines: bool, 
     click.echo(f"Wrote {out / 'dev.md'}, dev.json and per-source results.jsonl")
 
 
+def fitting_options(command):
+    """The options every fitting command takes: where the corpus and the libraries are."""
+    command = click.option("--work", type=click.Path(path_type=Path),
+                           default=Path("eval-runs"), show_default=True,
+                           help="Where each source's library is kept between runs.")(command)
+    return click.option("--corpus", type=click.Path(path_type=Path), default=None,
+                        help="The shared corpus (default: ../shared/corpus beside the "
+                             "project).")(command)
+
+
 @eval_group.command("fit-ranker")
-@click.option("--corpus", type=click.Path(path_type=Path), default=None,
-              help="The shared corpus (default: ../shared/corpus beside the project).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs"),
-              show_default=True, help="Where each source's library is kept between runs.")
+@fitting_options
 @click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/ranker.json.")
 def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
     """Fit the ranker on every development source and write assistant/ranker.json, after
@@ -115,10 +122,7 @@ def fit_ranker_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
 
 
 @eval_group.command("fit-decider")
-@click.option("--corpus", type=click.Path(path_type=Path), default=None,
-              help="The shared corpus (default: ../shared/corpus beside the project).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path("eval-runs"),
-              show_default=True, help="Where each source's library is kept between runs.")
+@fitting_options
 @click.option("--rows", type=click.Path(path_type=Path), default=None,
               help="Cache of the decision rows (default: WORK/decision-rows-<features>.jsonl).")
 @click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/decider.json.")
@@ -142,6 +146,30 @@ def fit_decider_command(corpus: Path | None, work: Path, rows: Path | None, dry_
     if not dry_run:
         write(found)
         click.echo("Wrote assistant/decider.json")
+
+
+@eval_group.command("fit-selector")
+@fitting_options
+@click.option("--dry-run", is_flag=True, help="Report only; do not write assistant/selector.json.")
+def fit_selector_command(corpus: Path | None, work: Path, dry_run: bool) -> None:
+    """Fit the model that picks the sentences an answer quotes on every development source
+    and write assistant/selector.json, after reporting it per source beside the hand-set
+    score: fitted without that source, and by cross-validation grouped by council, meeting
+    or document. Run it after fit-ranker and before fit-decider.
+
+    \b
+    Example:
+      scrutineer eval fit-selector
+    """
+    from eval.fit_selector import report, write
+    from eval.selection_data import collect_questions, default_cache
+
+    sources = _ingested_sources(corpus, work)
+    found = collect_questions(sources, work, default_cache(work))
+    _echo_report(report(found))
+    if not dry_run:
+        write(found)
+        click.echo("Wrote assistant/selector.json")
 
 
 def _ingested_sources(corpus: Path | None, work: Path) -> list:

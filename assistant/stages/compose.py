@@ -15,6 +15,7 @@ from assistant.documents import Paragraph, Passage
 from assistant.errors import ModelUnavailableError
 from assistant.extractive import Draft, ExtractiveAnswerer, Scored
 from assistant.llm import prompt
+from assistant.quoting import shown_council
 from assistant.sentences import unmarked
 from assistant.settings import Settings
 from assistant.stages.understand import Understanding
@@ -105,15 +106,15 @@ class Composer:
                                      passages)
         best: dict[int, Scored] = {}
         for item in scored:
-            if item.score >= self.settings.abstain_below and item.passage not in best:
+            if item.support >= self.settings.abstain_below and item.passage not in best:
                 best[item.passage] = item
         if not best:
-            return Draft("", (), scored[0].score if scored else 0.0, 0.0)
+            return Draft("", (), max((s.support for s in scored), default=0.0), 0.0)
         order = sorted(best, key=lambda i: (passages[i].document.meta.meeting_date or "9999",
                                             passages[i].document.title,
                                             passages[i].paragraph.ordinal))
         text, citations = _timeline([(passages[i], best[i]) for i in order])
-        return Draft(text, citations, scored[0].score, scored[0].coverage)
+        return Draft(text, citations, scored[0].support, scored[0].coverage)
 
 
 def _timeline(occasions: list[tuple[Passage, Scored]]) -> tuple[str, tuple[Citation, ...]]:
@@ -124,11 +125,12 @@ def _timeline(occasions: list[tuple[Passage, Scored]]) -> tuple[str, tuple[Citat
         if document.doc_id != current:
             current = document.doc_id
             when = readable_date(document.meta.meeting_date) or "undated"
-            lines.append(f"{when} — {unmarked(document.title)}" + (
-                f" ({document.meta.committee})" if document.meta.committee else ""))
+            who = ", ".join(b for b in (shown_council(document), document.meta.committee) if b)
+            lines.append(f"{when} — {unmarked(document.title)}" + (f" ({who})" if who else ""))
         citations.append(Citation(len(citations) + 1, passage,
                                   passage.paragraph.text[unit.start:unit.end]))
         lines.append(f"- {unit.text} [{len(citations)}]")
     documents = len({passage.document.doc_id for passage, _ in occasions})
     head = f"{len(citations)} occasions in {documents} documents, by meeting date:"
     return "\n".join([head, *lines]), tuple(citations)
+

@@ -29,7 +29,7 @@ MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subj
 DECISION_FEATURES = ("support", "coverage", "top_dense", "cited_dense", "cited_rank",
                      "lexical_share", "words_quoted", "words_near", "names_met", "year_met",
                      "other_year", "kind_met", "citations")
-DECISION_VERSION = 2
+DECISION_VERSION = 3
 DECIDER_FILE = Path(__file__).resolve().parent.parent / "decider.json"
 
 
@@ -179,7 +179,7 @@ def ungrounded_names(wanted: Intent, draft: Draft) -> list[str]:
     context = set()
     for cited in draft.citations:
         paragraph, document = cited.passage.paragraph, cited.passage.document
-        context.update(tokenize(paragraph.context_text(document)))
+        context.update(tokenize(paragraph.index_text(document)))
         context.update(tokenize(" ".join(document.parts)))
     missing = []
     for name in wanted.names:
