@@ -89,7 +89,7 @@ def subject_words(question: str, intent: Intent) -> list[str]:
     for word in re.findall(r"[^\W\d_][\w'’\-]+", question):
         terms = tokenize(word) or ([word.lower()] if not word.isascii() else [])
         if terms and word.lower() not in QUESTION_WORDS | MONTHS and \
-                terms[0] not in GENERIC_TERMS and terms[0] not in named and word not in words:
+                terms[0] not in GENERIC_TERMS and not set(terms) & named and word not in words:
             words.append(word)
     return words
 

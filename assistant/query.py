@@ -68,13 +68,16 @@ def intent(question: str) -> Intent:
 
 
 def names_in(question: str) -> list[str]:
-    """Capitalised words and phrases a question names, other than its first word."""
+    """Capitalised words and phrases a question names, other than its first word. A
+    possessive ends a name: "Gedling's Cabinet" names Gedling and the Cabinet."""
     names = []
     for match in re.finditer(r"(?<!^)(?<![.?!] )\b([A-Z][A-Za-z'’&\-]+(?: [A-Z][A-Za-z'’&\-]+)*)",
                              question.strip()):
-        words = [w for w in match.group(1).split() if w.lower() not in QUESTION_WORDS]
-        if words:
-            names.append(" ".join(words))
+        for phrase in re.split(r"(?<=['’]s) ", match.group(1)):
+            words = [w for w in re.sub(r"['’]s$", "", phrase).split()
+                     if w.lower() not in QUESTION_WORDS]
+            if words:
+                names.append(" ".join(words))
     return names
 
 

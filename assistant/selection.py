@@ -35,7 +35,7 @@ DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|
 SELECTION_FEATURES = ("dense", "coverage", "unit_coverage", "passage_rank", "passage_dense",
                       "kind_met", "names_missing", "is_item", "is_heading", "length",
                       "first_unit")
-SELECTION_VERSION = 1
+SELECTION_VERSION = 2
 SELECTOR_FILE = Path(__file__).resolve().parent / "selector.json"
 
 

@@ -111,7 +111,8 @@ def test_eval_dev_measures_every_source_with_a_ranker_fitted_without_it(tmp_path
     assert result.exit_code == 0, result.output
     summary_ = json.loads((out / "dev.json").read_text())
     assert summary_["councils"]["scrutineer"]["questions"] == len(chosen) >= 4
-    assert summary_["_meta"]["models"] == "ranker and decider fitted without the source measured"
+    assert summary_["_meta"]["models"] == \
+        "ranker, selector and decider fitted without the question's source or fold"
     assert summary_["councils"]["scrutineer"]["filter_removed_gold"]["mean"] == 0.0
     rows = [json.loads(line) for line in (out / "councils" / "results.jsonl").open()]
     assert {r["metrics"]["group"] for r in rows} == set(wanted)

@@ -14,7 +14,7 @@ from assistant.assistant import Assistant
 from assistant.documents import Passage
 from assistant.extractive import Draft
 from assistant.lexical import tokenize
-from assistant.query import Intent, intent
+from assistant.query import Intent, intent, names_in
 from assistant.stages.decide import ABSTAIN_TEXT, decide
 from assistant.stages.gather import Candidate, Candidates, Hit
 from assistant.stages.rank import FusionRanker, Ranked
@@ -113,6 +113,13 @@ def test_when_asks_for_a_date_only_as_the_questions_word() -> None:
     assert intent("And when did the panel meet?").kind == "date"
     assert intent("What did the Cabinet decide when it considered the CCTV report?").kind == \
         "general"
+
+
+def test_a_possessive_ends_a_name() -> None:
+    assert names_in("What did Gedling's Cabinet decide about CCTV?") == ["Gedling", "Cabinet",
+                                                                       "CCTV"]
+    assert names_in("What are the HCSSG's priorities?") == ["HCSSG"]
+    assert names_in("How many arrests did Operation Sceptre lead to?") == ["Operation Sceptre"]
 
 
 def test_which_councils_asks_for_every_occasion() -> None:

@@ -29,7 +29,7 @@ MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subj
 DECISION_FEATURES = ("support", "coverage", "top_dense", "cited_dense", "cited_rank",
                      "lexical_share", "words_quoted", "words_near", "names_met", "year_met",
                      "other_year", "kind_met", "citations")
-DECISION_VERSION = 3
+DECISION_VERSION = 5
 DECIDER_FILE = Path(__file__).resolve().parent.parent / "decider.json"
 
 
