@@ -204,7 +204,7 @@ def exempt_session(url: str, title: str) -> tuple[set[str], bytes, set[bytes]]:
         page.get_by_text("£2.4m", exact=False).first.wait_for(timeout=60_000)
         page.locator("details summary", has_text=title).first.click()
         page.get_by_text("Show page 1").first.click()
-        page.locator("img[src*='/media/']").first.wait_for(timeout=30_000)
+        page.locator("img[src*='/media/']").first.wait_for(timeout=60_000)  # renders under load
         with page.expect_download(timeout=30_000) as download:
             page.get_by_text("Download the original (quillfeather-exempt.pdf)").first.click()
         data = Path(download.value.path()).read_bytes()
