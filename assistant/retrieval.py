@@ -86,22 +86,15 @@ class Retriever:
                 return
             self._rebuild(signature, documents)
 
-    def _rebuild(self, signature: str, documents: dict[str, Document], tries: int = 3) -> None:
+    def _rebuild(self, signature: str, documents: dict[str, Document], tries: int = 5) -> None:
         """Index the visible paragraphs of the published versions (nothing the deployment may
         not show is ever in the index, not even its words). A version replaced while it is
-        read comes back short: the documents are read again and the index built again (a
-        document short of paragraphs that state a level above this one is not replaced)."""
-        for _ in range(tries):
-            log.info("building the search index for %d documents", len(documents))
-            rows = list(self.library.export({d: doc.version for d, doc in documents.items()}))
-            counts = Counter(p.doc_id for p, _ in rows)
-            short = [d for d, doc in documents.items() if counts[d] != doc.paragraph_count]
-            if not short:
-                break
-            fresh = {d.doc_id: d for d in self.library.documents()}
-            if all(d in fresh and fresh[d].version == documents[d].version for d in short):
-                break  # the same versions: the paragraphs missing are withheld at this level
-            documents = fresh
+        read comes back short: that document is read again at its new version (one short of
+        paragraphs that state a level above this one, at the same version, is kept as read),
+        so the index and the documents it is recorded with always agree."""
+        rows, whole = self._read_whole(documents, tries)
+        if not whole:  # a document still being replaced is left out: rebuild at next check
+            signature += ":partial"
         rows.sort(key=lambda row: (row[0].doc_id, row[0].ordinal))  # ties rank the same in
         ids = [p.key for p, _ in rows]  # every build, whatever order the store returns rows
         texts = [p.index_text(documents.get(p.doc_id)) for p, _ in rows]
@@ -109,6 +102,33 @@ class Retriever:
         self.lexical.build(ids, texts, signature, matrix)
         self._documents = documents
         record_index(self.library.settings, self.library.access)
+
+    def _read_whole(self, documents: dict[str, Document], tries: int
+                    ) -> tuple[list[tuple[Paragraph, list[float]]], bool]:
+        """The paragraphs and vectors of ``documents``' versions, and whether every document
+        was read whole; ``documents`` is updated in place to the versions read (a document
+        replaced meanwhile is read again, one removed or replaced every try is dropped)."""
+        log.info("building the search index for %d documents", len(documents))
+        rows: list[tuple[Paragraph, list[float]]] = []
+        pending = dict(documents)
+        for _ in range(tries):
+            read = list(self.library.export({d: doc.version for d, doc in pending.items()}))
+            counts = Counter(p.doc_id for p, _ in read)
+            short = {d for d, doc in pending.items() if counts[d] != doc.paragraph_count}
+            fresh = {d.doc_id: d for d in self.library.documents()} if short else {}
+            replaced = {d for d in short if d not in fresh or
+                        fresh[d].version != pending[d].version}
+            rows += [row for row in read if row[0].doc_id not in replaced]
+            for doc_id in replaced:
+                documents.pop(doc_id)
+                if doc_id in fresh:
+                    documents[doc_id] = fresh[doc_id]
+            pending = {d: fresh[d] for d in replaced if d in fresh}
+            if not pending:
+                break
+        for doc_id in pending:
+            documents.pop(doc_id, None)
+        return rows, not pending
 
     @property
     def documents(self) -> dict[str, Document]:

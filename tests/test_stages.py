@@ -223,3 +223,23 @@ def test_a_range_of_years_in_the_question_keeps_papers_that_print_no_date(
     assert [d.file_name for d in assistant.scope(understood.filters)] == ["wombat.md"]
     assert assistant.scope(Filters(date_from="2031-01-01")) == []  # a filter set by hand
     assert assistant.remove([report]).counts["removed"] == 1
+
+
+def test_a_search_index_rebuilt_after_the_scope_was_read_makes_the_gather_stale(
+        assistant: Assistant) -> None:
+    """The scope names the versions read before a document was replaced; the index, rebuilt
+    meanwhile by another asker, holds the new version: its paragraphs went unfound, so the
+    candidates are stale, and the search, run again, finds the new version."""
+    understood = assistant.understand(ARRESTS)
+    vector = assistant.embedder.embed_one(understood.standalone)
+    scope = assistant.scope(understood.filters)
+    assert ingest([SAMPLES / NORTHSHIRE], force=True).exit_code == 0
+    assistant.refresh()
+    before = {d.doc_id: d.version for d in scope}
+    candidates = assistant.gatherer.gather(understood, vector, scope)
+    assert candidates.stale
+    found = assistant.search(ARRESTS, k=3)
+    assert found[0].document.file_name == NORTHSHIRE
+    assert found[0].document.version != before[found[0].document.doc_id]
+    fresh = assistant.gatherer.gather(understood, vector, assistant.scope(understood.filters))
+    assert not fresh.stale

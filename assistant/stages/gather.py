@@ -79,14 +79,15 @@ class Gatherer:
         everything = len(allowed) == len(index.documents)
         built = index.lexical.signature  # the index the searches and scores below read
         mode = index.library.settings.retrieval
-        dense = self._dense(vector, allowed) if mode != "lexical" else []
+        found = self._dense(vector, allowed) if mode != "lexical" else []
         extra = tuple(expansions(question))
-        lexical = [(h.para_id, h.score) for h in index.lexical.search(
+        found_lexically = [(h.para_id, h.score) for h in index.lexical.search(
             question, index.candidates, None if everything else allowed, extra)] \
             if mode != "dense" else []
-        dense, lexical = _admitted(dense, allowed), _admitted(lexical, allowed)
+        dense, lexical = _admitted(found, allowed), _admitted(found_lexically, allowed)
         scored = self._both_scores([*dense, *lexical], vector, (question, *extra))
-        stale = any(_newer(docs, key) for key, _ in [*dense, *lexical]) or \
+        stale = any(_newer(docs, key) for key, _ in [*found, *found_lexically]) or \
+            _behind(allowed, index.lexical.versions()) or \
             len(scored) < len({k for k, _ in [*dense, *lexical]}) or \
             index.lexical.signature != built  # the index was replaced meanwhile: again
         return Candidates(question, vector, dense, lexical, docs, stale, extra, scored)
@@ -141,6 +142,12 @@ def _admits(allowed: dict[str, str], key: str) -> bool:
     """Whether a store key is a paragraph of an allowed document's published version."""
     doc_id, _, version = split_key(key)
     return allowed.get(doc_id) == version
+
+
+def _behind(allowed: dict[str, str], indexed: dict[str, str]) -> bool:
+    """Whether the search index holds another version of a document in scope than the
+    scope's (the index was rebuilt after the scope was read): its paragraphs went unfound."""
+    return any(indexed.get(doc_id, version) != version for doc_id, version in allowed.items())
 
 
 def _newer(docs: dict[str, Document], key: str) -> bool:
