@@ -110,6 +110,22 @@ def announced(text: str) -> int:
     return next((n for i in range(len(words)) if (n := _count(words, i))), 0)
 
 
+SHARE_FIGURE_RE = re.compile(r"%|\bper ?cent\b|\bpercentage\b|\b(?:half|quarter|third|"
+                             r"two[- ]thirds|three[- ]quarters)\b|\b(?:one|\d+) (?:in|out of) "
+                             r"(?:\d+|two|three|four|five|six|ten)\b", re.IGNORECASE)
+MONEY_FIGURE_RE = re.compile(r"[£$€]|\b(?:pounds?|pence)\b", re.IGNORECASE)
+
+
+def measured(measure: str, text: str) -> bool:
+    """Whether ``text`` states a figure of the measure a question asks: a share (a percentage,
+    "half", "one in five") or money (an amount in pounds); any figure does for a count."""
+    if measure == "share":
+        return bool(SHARE_FIGURE_RE.search(text))
+    if measure == "money":
+        return bool(MONEY_FIGURE_RE.search(text))
+    return True
+
+
 def holds(kind: str, text: str) -> int:
     """How plainly ``text`` holds what a ``kind`` of question asks for: 2 stated as such
     ("Lead Agency: …", "led by …"), 1 present (a figure, a date, a person or body), 0 not."""

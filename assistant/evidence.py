@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.answers import Citation
+from assistant.asked import measured
 from assistant.documents import Passage
 from assistant.lexical import tokenize
 from assistant.query import QUESTION_WORDS, Intent
@@ -53,6 +54,8 @@ class Checks:
     missing_words: tuple[str, ...] = ()
     asked_periods: tuple[str, ...] = ()
     found_periods: tuple[str, ...] = ()
+    quoted_other_year: float = 0.0  # the quoted sentences state a period, none that was asked
+    quoted_periods: tuple[str, ...] = ()
 
 
 def periods(text: str) -> set[Period]:
@@ -136,9 +139,10 @@ def _name_met(name: str, terms: set[str], idf: Mapping[str, float]) -> bool:
     return not wanted or found >= 0.6 * sum(weights)
 
 
-def _kind_met(kind: str, quoted: str, cited: int) -> float:
+def _kind_met(intent: Intent, quoted: str, cited: int) -> float:
+    kind = intent.kind
     if kind == "figure":
-        return float(bool(NUMBER_RE.search(quoted)))
+        return float(bool(NUMBER_RE.search(quoted)) and measured(intent.measure, quoted))
     if kind == "date":
         return float(bool(DATE_WORDS_RE.search(quoted)))
     if kind == "who":
@@ -163,6 +167,7 @@ def check(question: str, intent: Intent, citations: Sequence[Citation],
     stated = periods(" ".join(f"{c.quote} {_near(c.passage)} {c.passage.document.meta.meeting_date}"
                               for c in citations))
     year_met = not asked or any(meets(p, stated) for p in asked)
+    in_quote = periods(quoted)
     words = subject_words(question, intent)
     quoted_share, _ = _share(words, set(tokenize(quoted)), idf)
     near_share, missing_words = _share(words, near_terms, idf)
@@ -171,8 +176,11 @@ def check(question: str, intent: Intent, citations: Sequence[Citation],
         names_met=sum(sum(m) / len(names) for m in met) / len(met) if names and met else 1.0,
         years_asked=float(bool(asked)), year_met=float(year_met),
         other_year=float(bool(asked) and not year_met and bool(stated)),
-        kind_met=_kind_met(intent.kind, quoted, len(citations)),
+        kind_met=_kind_met(intent, quoted, len(citations)),
         words_quoted=quoted_share, words_near=near_share,
         missing_names=missing_names, missing_words=missing_words,
         asked_periods=tuple(sorted(written(p) for p in asked)),
-        found_periods=tuple(sorted(written(p) for p in stated))[-3:])
+        found_periods=tuple(sorted(written(p) for p in stated))[-3:],
+        quoted_other_year=float(bool(asked and in_quote) and
+                                not any(meets(p, in_quote) for p in asked)),
+        quoted_periods=tuple(sorted(written(p) for p in in_quote))[-3:])

@@ -18,6 +18,7 @@ from assistant.lexical import tokenize
 from assistant.query import Intent
 from assistant.quoting import render
 from assistant.selection import scores, unit_features
+from assistant.sentences import introduces
 from assistant.vector_cache import VectorCache
 
 CLOSE = 0.8  # without a fitted model: the share of the best score a close second reaches
@@ -75,7 +76,7 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
         if intent.kind == "list":
             chosen = self._with_list(chosen, scored)
-        if chosen[0].unit.text.endswith(":"):
+        if introduces(chosen[0].unit.text):
             chosen = self._with_what_follows(chosen, scored, passages)
         chosen = with_counted_lists(chosen, scored, passages, self.max_items)
         return with_row_cells(chosen, scored, passages, intent.kind)

@@ -24,16 +24,24 @@ LIST_RE = re.compile(r"\b(list|what are|what were|which are|which were|name the|
                      r"pillars|themes|actions|aims|objectives|recommendations|members|steps|"
                      r"areas|key activities)\b", re.IGNORECASE)
 # every occasion is wanted: "Has any partnership ...?", "Which councils have ...?" (not "Which
-# other councils' guidance ...", a thing of one paper)
+# other councils' guidance ...", a thing of one paper, nor "Which districts does the
+# partnership cover?", where the councils are what one paper is asked about)
 PRECEDENT_RE = re.compile(r"\b(has any|have any|did any|any partnership|any council|precedent|"
                           r"every (?:time|occasion)|all (?:the )?(?:occasions|times|examples)|"
                           r"ever (?:worked|done|used|run)|examples? of|which (?:\w+ )?(?:councils|"
-                          r"partnerships|authorities|boroughs|districts|counties)\b(?!['’]))",
+                          r"partnerships|authorities|boroughs|districts|counties)\b(?!['’])"
+                          r"(?! (?:does|do|did|is|are|was|were|will|would|should|could|can)\b))",
                           re.IGNORECASE)
 REF_RE = re.compile(r"\b([A-Z]{2,6}/\d{1,4}/\d{1,4}|\d{2}/\d{5}|[A-Z]{2,6}/\d{2}/\d{2,4})\b")
 TITLE_RE = re.compile(r"\bthe ((?:[A-Za-z0-9'’\-]+ ){0,6}?[A-Za-z0-9'’\-]+) (?:report|plan|"
                       r"strategy|update|minutes|review|agenda|pack|paper|appendix)\b",
                       re.IGNORECASE)
+# what a figure question measures: a share ("what percentage", "what proportion") or money
+# ("how much did it cost", "what budget"); anything else is a count
+SHARE_RE = re.compile(r"\b(?:percentage|proportion|share|per ?cent|rate|ratio)\b", re.IGNORECASE)
+MONEY_RE = re.compile(r"£|\b(?:cost|costs|costing|spend|spent|spending|budget|funding|funded|"
+                      r"money|price|fee|fees|grant|grants|precept|underspend|overspend|"
+                      r"savings?|income|paid|pay|invest(?:ed|ment)?)\b", re.IGNORECASE)
 QUESTION_WORDS = {"what", "how", "who", "when", "where", "which", "why", "has", "have", "did",
                   "does", "do", "is", "are", "was", "were", "can", "could", "and", "in", "the",
                   "list", "give", "tell", "show", "name", "summarise", "summarize", "any", "i",
@@ -47,6 +55,7 @@ class Intent:
     kind: str  # figure | who | date | list | precedent | general
     years: tuple[int, ...] = ()
     names: tuple[str, ...] = ()  # capitalised names in the question ("Norfolk", "Op Sceptre")
+    measure: str = ""  # a figure's: share | money | count ("" for other kinds)
 
 
 def intent(question: str) -> Intent:
@@ -64,7 +73,15 @@ def intent(question: str) -> Intent:
     else:
         kind = "general"
     years = tuple(int(y) for y in re.findall(r"\b(19[89]\d|20\d\d)\b", question))
-    return Intent(kind, years, tuple(names_in(question)))
+    return Intent(kind, years, tuple(names_in(question)),
+                  measure(question) if kind == "figure" else "")
+
+
+def measure(question: str) -> str:
+    """What a figure question measures: a share, money, or a count."""
+    if SHARE_RE.search(question):
+        return "share"
+    return "money" if MONEY_RE.search(question) else "count"
 
 
 def names_in(question: str) -> list[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.asked import WHO_RE as WHO_UNIT_RE
+from assistant.asked import measured
 from assistant.documents import Passage
 from assistant.fitted import Logistic, fingerprint
 from assistant.lexical import tokenize
@@ -34,8 +35,10 @@ DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|
                           r"winter|quarter)\b", re.IGNORECASE)
 SELECTION_FEATURES = ("dense", "coverage", "unit_coverage", "passage_rank", "passage_dense",
                       "kind_met", "names_missing", "is_item", "is_heading", "length",
-                      "first_unit")
-SELECTION_VERSION = 2
+                      "first_unit", "novelty", "after_echo", "counted")
+SELECTION_VERSION = 3
+WORD_OR_NUMBER_RE = re.compile(r"\d[\d,.]*%?|[A-Za-z][\w’'\-]*")
+COUNT_WINDOW = 4  # words after a number that may name what it counts ("1,873 reported crimes")
 SELECTOR_FILE = Path(__file__).resolve().parent / "selector.json"
 
 
@@ -61,10 +64,11 @@ class UnitFeatures:
 
 
 def kind_met(intent: Intent, unit: Unit) -> bool:
-    """Whether a unit holds the kind of thing asked: a number for a figure, a date word for
+    """Whether a unit holds the kind of thing asked: a number (of the measure asked: a
+    share, money) for a figure, a date word for
     a date, a person or body for who, a lead-in or heading for a list."""
     if intent.kind == "figure":
-        return bool(NUMBER_RE.search(unit.text))
+        return bool(NUMBER_RE.search(unit.text)) and measured(intent.measure, unit.text)
     if intent.kind == "date":
         return bool(DATE_WORD_RE.search(unit.text))
     if intent.kind == "who":
@@ -91,6 +95,7 @@ def unit_features(question: str, vector: Sequence[float], intent: Intent,
     similarity = vectors.embed([u.text for _, u in candidates]) @ np.asarray(
         vector, dtype=np.float32)
     around = {i: set(tokenize(_context(passages[i]))) for i in {i for i, _ in candidates}}
+    echoes = _echoes(candidates, unit_terms, idf)
     rows, support = [], []
     for (index, unit), words, dense in zip(candidates, unit_terms, similarity.tolist(),
                                            strict=True):
@@ -98,10 +103,14 @@ def unit_features(question: str, vector: Sequence[float], intent: Intent,
         coverage = sum(idf[t] for t in terms if t in present) / total
         missing = bool(named) and not all(name & present for name in named)
         met = kind_met(intent, unit)
+        distinct = set(words)
         rows.append((dense, coverage, sum(idf[t] for t in terms if t in words) / total,
                      math.log1p(index), passages[index].dense, float(met), float(missing),
                      float(unit.kind == "item"), float(unit.kind in ("lead", "subheading")),
-                     math.log1p(len(words)), float(unit.position == 0)))
+                     math.log1p(len(words)), float(unit.position == 0),
+                     len(distinct - terms) / len(distinct) if distinct else 0.0,
+                     float(echoes.get(index) == unit.position - 1),
+                     float(intent.kind == "figure" and _counts(unit.text, terms))))
         support.append(0.55 * dense + 0.45 * coverage + (BONUS.get(intent.kind, 0.0) if met
                                                          else 0.0)
                        - 0.01 * index - (0.15 if missing else 0.0))
@@ -132,6 +141,31 @@ def _context(passage: Passage) -> str:
     row = paragraph.text if paragraph.kind == "table_row" else ""
     return " ".join((passage.document.identity, passage.document.file_words,
                      paragraph.part_title, *paragraph.heading_path, row))
+
+
+def _echoes(candidates: Sequence[tuple[int, Unit]], unit_terms: Sequence[list[str]],
+            idf: dict[str, float]) -> dict[int, int]:
+    """For each passage, the position of the unit that repeats most of the question's words
+    (weighed by rarity): the restatement an answer so often follows ("The report set out the
+    Council's role in … . The function was led by …")."""
+    best: dict[int, tuple[float, int]] = {}
+    for (index, unit), words in zip(candidates, unit_terms, strict=True):
+        echo = sum(idf[t] for t in set(words) if t in idf)
+        if echo > 0 and echo > best.get(index, (0.0, 0))[0]:
+            best[index] = (echo, unit.position)
+    return {index: position for index, (_, position) in best.items()}
+
+
+def _counts(text: str, terms: set[str]) -> bool:
+    """Whether a number in ``text`` counts something the question names: one of its words
+    within a few words after the number ("1,873 reported crimes", "six trigger requests")."""
+    words = WORD_OR_NUMBER_RE.findall(text)
+    for i, word in enumerate(words):
+        if NUMBER_RE.fullmatch(word) or word[0].isdigit():
+            after = tokenize(" ".join(words[i + 1 : i + 1 + COUNT_WINDOW]))
+            if terms.intersection(after):
+                return True
+    return False
 
 
 def _idf(question_terms: set[str], pool: list[list[str]]) -> dict[str, float]:

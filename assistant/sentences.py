@@ -12,6 +12,7 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "No
                  "approx.", "para.", "vs.", "Co.", "Ltd.", "Nos.", "cf.")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(‘'£])")
 ITEM_RE = re.compile(r"^(?:•\s*|[a-z]{1,4}[.)]\s+|\([a-z0-9]{1,4}\)\s+|[A-Z][.)]\s+)")
+LEAD_IN_END_RE = re.compile(r":[\s\-–—]*$")  # "the following grounds:", "as follows:-"
 MARKER_LIKE_RE = re.compile(r"\[(\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*)\]")
 INJECTION_RE = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|of)\s+)*(?:previous|prior|"
@@ -64,6 +65,11 @@ def _sentences(line: str, offset: int) -> list[tuple[str, int, int]]:
     return pieces
 
 
+def introduces(text: str) -> bool:
+    """Whether a sentence ends as a lead-in does: with a colon ("…the following grounds:-")."""
+    return bool(LEAD_IN_END_RE.search(text))
+
+
 def units(text: str) -> list[Unit]:
     """The quotable units of a paragraph, in order."""
     out: list[Unit] = []
@@ -80,14 +86,14 @@ def units(text: str) -> list[Unit]:
                 body = stripped[marker.end():]
                 out.append(Unit(unmarked(body), "item", begin + marker.end(),
                                 begin + len(stripped), len(out)))
-            elif next_is_item and (stripped.endswith(":") or len(stripped.split()) <= 8):
-                opening = stripped.endswith(":") and (not out or len(stripped.split()) > 8)
+            elif next_is_item and (introduces(stripped) or len(stripped.split()) <= 8):
+                opening = introduces(stripped) and (not out or len(stripped.split()) > 8)
                 kind = "lead" if opening else "subheading"
                 out.append(Unit(unmarked(stripped), kind, begin, begin + len(stripped),
                                 len(out)))
             else:
                 for sentence, start, end in _sentences(stripped, begin):
-                    kind = "lead" if sentence.endswith(":") and next_is_item else "sentence"
+                    kind = "lead" if introduces(sentence) and next_is_item else "sentence"
                     out.append(Unit(unmarked(sentence), kind, start, end, len(out)))
         offset += len(line) + 1
     return out

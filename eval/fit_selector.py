@@ -38,7 +38,8 @@ STRENGTHS = (0.001, 0.01, 0.1)
 RATIOS = tuple(round(float(np.exp(-m)), 4) for m in np.arange(0.25, 3.01, 0.25))
 HAND_RATIO = 0.8  # the hand-set answerer's close-second share (assistant/extractive.CLOSE)
 MAX_UNITS = 4
-POSITIVE = frozenset({"dense", "coverage", "unit_coverage", "passage_dense", "kind_met"})
+POSITIVE = frozenset({"dense", "coverage", "unit_coverage", "passage_dense", "kind_met",
+                      "counted"})
 NEGATIVE = frozenset({"passage_rank", "names_missing"})
 
 

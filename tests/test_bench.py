@@ -35,7 +35,7 @@ def test_growing_a_library_with_synthetic_paragraphs() -> None:
 def test_summary_and_targets_table() -> None:
     assert summary([10.0, 20.0, 30.0, 40.0]) == {"n": 4, "p50": 25.0, "p95": 40.0,
                                                   "p99": 40.0, "mean": 25.0}
-    assert len(questions(200)) == 200
+    assert len(questions(150)) == 150  # the project's own sets hold that many
     sizes = {"n": 240, "p50": 30.0, "p95": 90.0, "p99": 120.0, "mean": 40.0}
     at = {"paragraphs": 100_000, "documents": 2000, "retrieve_ms": sizes, "answer_ms": sizes,
           "startup_ms": 900, "first_question_ms": 80, "rss_mb": 900.0, "peak_rss_mb": 950.0}

@@ -51,13 +51,13 @@ class Question:
 def questions() -> list[Question]:
     """16 evaluation questions (answerable, abstaining, lists, tables, precedent, a follow-up)
     over the documents ingested: seeds and samples, or the samples alone."""
-    rows = {}
+    rows, samples = {}, []
     for name in ("samples.jsonl", "seeds_kent.jsonl"):
         for line in (ROOT / "eval" / "data" / name).read_text().splitlines():
             row = json.loads(line)
             rows[row["id"]] = row
-    ids = SAMPLE_QUESTIONS + SEED_QUESTIONS if SEEDS.is_dir() else tuple(
-        i for i in rows if i[0] in "su")
+            samples += [row["id"]] if name == "samples.jsonl" else []
+    ids = SAMPLE_QUESTIONS + SEED_QUESTIONS if SEEDS.is_dir() else tuple(samples)
     return [Question(rows[i]["question"], tuple((t["role"], t["content"]) for t in
                                                 rows[i].get("history") or ())) for i in ids]
 

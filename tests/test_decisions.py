@@ -15,6 +15,7 @@ from assistant.stages.decide import (
     DECIDER_FILE,
     DECISION_FEATURES,
     DECISION_VERSION,
+    SPEAKER_RE,
     load_decider,
 )
 from eval.near_miss import shifted_year, swapped_council, swapped_topic
@@ -148,3 +149,41 @@ def test_without_a_decider_the_hand_rules_decide(samples) -> None:
         assert not answer.abstained and "46 arrests" in answer.text
     finally:
         samples.use_decider(shipped)
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Hon. Andrew Scheer (Leader of the Opposition): It was revealed yesterday…", True),
+    ("The Chair (Hon. Anthony Rota (Nipissing, Lib.)): I call the meeting to order.", True),
+    ("Lynne Neagle AM: Good morning, everyone.", True),
+    ("The Committee noted: the report and its appendices.", False),
+    ("Cllr Smith: asked about the budget.", False),
+    ("4.29 The partnership funded 19 bed spaces.", False)])
+def test_a_speakers_turn_in_a_verbatim_record_is_told_from_report_text(text: str,
+                                                                       spoken: bool) -> None:
+    assert bool(SPEAKER_RE.match(text)) is spoken
+
+
+def test_a_quote_stating_another_year_than_the_one_asked_is_told_apart() -> None:
+    """The paragraph mentions the year asked, but the sentence quoted gives another year's
+    figure: the year is met nearby, not by the quote, and the refusal says so."""
+    from assistant.answers import Citation
+    from assistant.documents import Document, Paragraph, Passage
+    from assistant.evidence import check
+    from assistant.extractive import Draft
+    from assistant.stages.decide import mismatch
+
+    text = ("Across the district 24,752 crimes were recorded in 2023-24. Figures were "
+            "compared with 2019-20, before the pandemic.")
+    document = Document("d", "/x/csp.pdf", "csp.pdf", "Partnership review", "h")
+    cited = Citation(1, Passage(Paragraph("d#1", "d", 0, text, label="3.1"), document),
+                     text.split(". ")[0] + ".")
+    question = "How many crimes were recorded across the district in 2019-20?"
+    checks = check(question, intent(question), [cited])
+    assert (checks.year_met, checks.quoted_other_year) == (1.0, 1.0)
+    assert checks.quoted_periods == ("2023-24",)
+    draft = Draft(cited.quote, (cited,), 0.6, 0.6)
+    assert mismatch(checks, intent(question), draft).startswith(
+        "The papers give a figure for 2023-24, not 2019-20.")
+    asked_right = check("How many crimes were recorded in 2023-24?",
+                        intent("How many crimes were recorded in 2023-24?"), [cited])
+    assert asked_right.quoted_other_year == 0.0

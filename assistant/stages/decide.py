@@ -25,11 +25,15 @@ from assistant.stages.verify import Verified
 
 log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The library does not contain an answer to this question."
+# a paragraph that is a speaker's turn in a verbatim record ("Hon. A. Scheer (Leader of the
+# Opposition): It was revealed…"): spoken discussion words a question differently from reports
+SPEAKER_RE = re.compile(r"^[A-Z][\w.’'\-]*(?: (?:[A-Z][\w.’'\-]*|of|the|and|for)){0,5}"
+                        r"(?: \((?:[^()\n]|\([^()\n]*\)){1,100}\))?: [A-Z\"“‘']")
 MAX_UNCOVERED = 0.67  # abstain when more than this share of the question's subject words is absent
 DECISION_FEATURES = ("support", "coverage", "top_dense", "cited_dense", "cited_rank",
                      "lexical_share", "words_quoted", "words_near", "names_met", "year_met",
-                     "other_year", "kind_met", "citations")
-DECISION_VERSION = 5
+                     "other_year", "kind_met", "citations", "spoken", "quoted_other_year")
+DECISION_VERSION = 6
 DECIDER_FILE = Path(__file__).resolve().parent.parent / "decider.json"
 
 
@@ -54,7 +58,10 @@ def decision_features(checks: Checks, draft: Draft, passages: Sequence[Passage]
         "words_quoted": checks.words_quoted, "words_near": checks.words_near,
         "names_met": checks.names_met, "year_met": checks.year_met,
         "other_year": checks.other_year, "kind_met": checks.kind_met,
-        "citations": min(len(draft.citations), 4) / 4}
+        "citations": min(len(draft.citations), 4) / 4,
+        "quoted_other_year": checks.quoted_other_year,
+        "spoken": sum(bool(SPEAKER_RE.match(p.paragraph.text)) for p in cited) / len(cited)
+        if cited else 0.0}
     return [float(values[n]) for n in DECISION_FEATURES]
 
 
@@ -130,6 +137,9 @@ def mismatch(checks: Checks, intent: Intent, draft: Draft) -> str:
     if checks.other_year:
         reason = (f"No paragraph gives {thing} for {_joined(checks.asked_periods, 'or')}; the "
                   f"nearest give {_joined(checks.found_periods)}.")
+    elif checks.quoted_other_year:
+        reason = (f"The papers give {thing} for {_joined(checks.quoted_periods)}, not "
+                  f"{_joined(checks.asked_periods, 'or')}.")
     elif checks.missing_names:
         reason = f"No paragraph gives {thing} for {_joined(checks.missing_names, 'or')}."
     elif checks.words_near < 0.5:
