@@ -17,6 +17,7 @@ $(BIN)/python:
 # torch first, pinned to the CPU build: a plain `torch` pulls gigabytes of CUDA packages.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip uninstall --quiet --yes scrutineer 2>/dev/null || true  # the name before 0.1.0's rename
 	$(BIN)/pip install --quiet -e ".[test]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -37,6 +38,7 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # Benchmarks (about 25 minutes; needs ../shared): writes bench/results.json and bench/results.md.
@@ -57,6 +59,7 @@ stress: install
 
 lint: install
 	$(BIN)/ruff check assistant ingest ui eval tests samples scripts bench
+	$(BIN)/mypy
 
 samples: install
 	$(BIN)/python -m samples.generate

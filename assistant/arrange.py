@@ -175,7 +175,8 @@ def reading_order(chosen: Sequence[Scored], passages: Sequence[Passage]
         before = place.get((paragraph.doc_id, paragraph.ordinal - 1))
         due = owed.get(before, 0) if before is not None else 0
         attached = before is not None and (before < index or due > 0)
-        keys[index] = (keys[before][0] if attached else index, paragraph.ordinal)
+        keys[index] = (keys[before][0] if before is not None and attached else index,
+                       paragraph.ordinal)
         found = trusted(units(paragraph.text))
         listed = sum(1 for _ in takewhile(lambda u: u.kind == "item", found)) or 1
         owed[index] = items_wanted(paragraph.text) or max(0, due - listed)

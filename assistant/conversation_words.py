@@ -152,7 +152,8 @@ class Words:
     def names(self) -> list[tuple[int, int]]:
         """Spans of capitalised names, with small joining words inside ("Safe at Home")."""
         spans: list[tuple[int, int]] = []
-        start = end = None
+        start: int | None = None
+        end = 0
         for j, match in enumerate(self.found):
             inside = start is not None and self.low[j] in CONNECTORS and self.capital(j + 1)
             if self.capital(j) and self.low[j] not in NOT_CONTENT:

@@ -7,6 +7,14 @@ class ScrutineerError(Exception):
     """Base class: the message says what happened and what to do next."""
 
 
+class MissingPackagesError(ScrutineerError):
+    """An optional part (the LLM answerer, a baseline) needs packages not installed."""
+
+
+class SettingsError(ScrutineerError):
+    """A SCRUTINEER_* variable holds a value its setting does not take."""
+
+
 class ExtractionError(ScrutineerError):
     """A file could not be turned into text; ``reason`` is one line for the summary."""
 

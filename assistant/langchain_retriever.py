@@ -42,7 +42,10 @@ class ScrutineerRetriever(BaseRetriever):
     k: int = 10
     filters: Filters | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None, filters: Filters | None = None
                                 ) -> list[LangChainDocument]:
-        passages = self.assistant.search(query, self.filters, self.k)
+        """The best ``k`` passages (``invoke(q, k=3)`` overrides the retriever's own ``k``, and
+        ``filters`` its filters)."""
+        passages = self.assistant.search(query, filters or self.filters, k or self.k)
         return [to_langchain(p) for p in passages]

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -274,16 +275,16 @@ class Library(LibraryWrites):
         writes."""
         wanted = self._published() if versions is None else versions
         for offset in range(0, self.paragraph_count(), batch):
-            found = self._read(lambda o=offset: self._paragraphs.get(
-                include=["documents", "metadatas"], limit=batch, offset=o))
+            found = self._read(partial(self._paragraphs.get, include=["documents", "metadatas"],
+                                       limit=batch, offset=offset))
             keep = [(k, t, m) for k, t, m in zip(found["ids"], found["documents"],
                                                  found["metadatas"], strict=True)
                     if wanted.get(str(m["doc_id"])) == m.get("version", "")
                     and self._visible(m, t)]
             if not keep:
                 continue
-            got = self._read(lambda keep=keep: self._paragraphs.get(
-                ids=[k for k, _, _ in keep], include=["embeddings"]))
+            got = self._read(partial(self._paragraphs.get, ids=[k for k, _, _ in keep],
+                                     include=["embeddings"]))
             vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
             for key, text, meta in keep:
                 if key in vectors:  # deleted since: a newer version was published

@@ -16,6 +16,7 @@ from assistant.embedder import Embedder
 from assistant.errors import LibraryMismatchError, StoreUnavailableError
 from assistant.settings import Settings
 from assistant.store import REBUILD_COMMAND, Manifest
+from assistant.store_guard import GuardedStore
 
 ProgressCallback = Callable[[int], None]
 
@@ -33,6 +34,7 @@ class LibraryWrites:
 
     settings: Settings
     embedder: Embedder
+    _store: GuardedStore  # the store, set up by Library
     _client: Any
     _paragraphs: Any
     _documents: Any

@@ -43,20 +43,20 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 def chat_model(settings: Settings) -> Any:
     """The chat model named by ``SCRUTINEER_LLM_MODEL`` (e.g. ``ollama:llama3.1``)."""
-    from langchain.chat_models import init_chat_model
-
     options: dict[str, Any] = {"temperature": 0}
     if settings.llm_base_url:
         options["base_url"] = settings.llm_base_url
-    if settings.llm_api_key:
-        options["api_key"] = settings.llm_api_key
+    if settings.llm_api_key.get_secret_value():
+        options["api_key"] = settings.llm_api_key.get_secret_value()
     try:
+        from langchain.chat_models import init_chat_model
+
         return init_chat_model(settings.llm_model, **options)
     except (ImportError, ValueError) as exc:
         raise ModelUnavailableError(
-            f"Cannot start the LLM {settings.llm_model!r}: {exc}. Install its LangChain "
-            f"package (e.g. `pip install 'scrutineer[llm]'`) or unset SCRUTINEER_LLM_MODEL to "
-            f"use the extractive answerer.") from exc
+            f"Cannot start the LLM {settings.llm_model!r}: {exc}. Install the LangChain "
+            f"packages (`pip install 'scrutineer-council-papers[llm]'`) or unset "
+            f"SCRUTINEER_LLM_MODEL to use the extractive answerer.") from exc
 
 
 def _data(text: str, attribute: bool = False) -> str:

@@ -80,7 +80,8 @@ def _export_into(source: str, backend: str, work: Path) -> None:
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                     token_type_ids: torch.Tensor) -> torch.Tensor:
-            hidden = self.layers[0].auto_model(
+            transformer: Any = self.layers[0]
+            hidden = transformer.auto_model(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
             features: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask,
@@ -104,8 +105,8 @@ def _export_into(source: str, backend: str, work: Path) -> None:
     reference = model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True)
     meta = {
         "version": EXPORT_VERSION, "source": source, "backend": backend,
-        "dimension": int(reference.shape[1]),
-        "max_length": int(model.max_seq_length),
+        "dimension": int(reference.shape[1] or 0),
+        "max_length": int(model.max_seq_length or 0),
         "pad_id": int(tokenizer.pad_token_id or 0),
         "pad_token": str(tokenizer.pad_token or "[PAD]"),
     }

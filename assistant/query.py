@@ -42,6 +42,11 @@ SHARE_RE = re.compile(r"\b(?:percentage|proportion|share|per ?cent|rate|ratio)\b
 MONEY_RE = re.compile(r"£|\b(?:cost|costs|costing|spend|spent|spending|budget|funding|funded|"
                       r"money|price|fee|fees|grant|grants|precept|underspend|overspend|"
                       r"savings?|income|paid|pay|invest(?:ed|ment)?)\b", re.IGNORECASE)
+# "how many X …": X runs to the verb, preposition or punctuation after it
+COUNTED_RE = re.compile(r"\bhow many ((?:[\w’'\-]+|\([^)]*\))(?: (?!(?:did|do|does|were|was|"
+                        r"are|is|have|has|had|will|would|could|can|should|in|for|of|by|at|on|"
+                        r"from|to|over|during|between|since|across|within|under)\b)"
+                        r"(?:[\w’'\-]+|\([^)]*\)))*)", re.IGNORECASE)
 QUESTION_WORDS = {"what", "how", "who", "when", "where", "which", "why", "has", "have", "did",
                   "does", "do", "is", "are", "was", "were", "can", "could", "and", "in", "the",
                   "list", "give", "tell", "show", "name", "summarise", "summarize", "any", "i",
@@ -56,6 +61,7 @@ class Intent:
     years: tuple[int, ...] = ()
     names: tuple[str, ...] = ()  # capitalised names in the question ("Norfolk", "Op Sceptre")
     measure: str = ""  # a figure's: share | money | count ("" for other kinds)
+    counted: str = ""  # the noun "how many" counts: "requests" in "how many ASB case … requests"
 
 
 def intent(question: str) -> Intent:
@@ -74,7 +80,18 @@ def intent(question: str) -> Intent:
         kind = "general"
     years = tuple(int(y) for y in re.findall(r"\b(19[89]\d|20\d\d)\b", question))
     return Intent(kind, years, tuple(names_in(question)),
-                  measure(question) if kind == "figure" else "")
+                  measure(question) if kind == "figure" else "",
+                  counted_noun(question) if kind == "figure" else "")
+
+
+def counted_noun(question: str) -> str:
+    """The noun a "how many" question counts: the last word of the phrase after "how many"
+    ("How many ASB case review (community trigger) requests did …" counts requests)."""
+    found = COUNTED_RE.search(question)
+    if not found:
+        return ""
+    words = re.findall(r"[A-Za-z][\w’'\-]*", re.sub(r"\([^)]*\)", " ", found.group(1)))
+    return words[-1] if words else ""
 
 
 def measure(question: str) -> str:

@@ -104,12 +104,12 @@ class Retriever:
         record_index(self.library.settings, self.library.access)
 
     def _read_whole(self, documents: dict[str, Document], tries: int
-                    ) -> tuple[list[tuple[Paragraph, list[float]]], bool]:
+                    ) -> tuple[list[tuple[Paragraph, np.ndarray]], bool]:
         """The paragraphs and vectors of ``documents``' versions, and whether every document
         was read whole; ``documents`` is updated in place to the versions read (a document
         replaced meanwhile is read again, one removed or replaced every try is dropped)."""
         log.info("building the search index for %d documents", len(documents))
-        rows: list[tuple[Paragraph, list[float]]] = []
+        rows: list[tuple[Paragraph, np.ndarray]] = []
         pending = dict(documents)
         for _ in range(tries):
             read = list(self.library.export({d: doc.version for d, doc in pending.items()}))

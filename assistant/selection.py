@@ -36,7 +36,7 @@ DATE_WORD_RE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|
 SELECTION_FEATURES = ("dense", "coverage", "unit_coverage", "passage_rank", "passage_dense",
                       "kind_met", "names_missing", "is_item", "is_heading", "length",
                       "first_unit", "novelty", "after_echo", "counted")
-SELECTION_VERSION = 3
+SELECTION_VERSION = 4
 WORD_OR_NUMBER_RE = re.compile(r"\d[\d,.]*%?|[A-Za-z][\w’'\-]*")
 COUNT_WINDOW = 4  # words after a number that may name what it counts ("1,873 reported crimes")
 SELECTOR_FILE = Path(__file__).resolve().parent / "selector.json"
@@ -110,7 +110,8 @@ def unit_features(question: str, vector: Sequence[float], intent: Intent,
                      math.log1p(len(words)), float(unit.position == 0),
                      len(distinct - terms) / len(distinct) if distinct else 0.0,
                      float(echoes.get(index) == unit.position - 1),
-                     float(intent.kind == "figure" and _counts(unit.text, terms))))
+                     float(intent.kind == "figure" and
+                           _counts(unit.text, terms, intent.counted))))
         support.append(0.55 * dense + 0.45 * coverage + (BONUS.get(intent.kind, 0.0) if met
                                                          else 0.0)
                        - 0.01 * index - (0.15 if missing else 0.0))
@@ -156,15 +157,24 @@ def _echoes(candidates: Sequence[tuple[int, Unit]], unit_terms: Sequence[list[st
     return {index: position for index, (_, position) in best.items()}
 
 
-def _counts(text: str, terms: set[str]) -> bool:
-    """Whether a number in ``text`` counts something the question names: one of its words
-    within a few words after the number ("1,873 reported crimes", "six trigger requests")."""
+def _counts(text: str, terms: set[str], counted: str) -> bool:
+    """Whether a number in ``text`` counts what the question counts: the words right after it
+    are the question's own ("1,873 reported crimes", "six trigger requests") and, when the
+    question says what it counts, include that noun ("Eleven ASB case reviews" for "how many
+    ASB case reviews", not "eight cases the review led to")."""
+    wanted = set(tokenize(counted))
     words = WORD_OR_NUMBER_RE.findall(text)
     for i, word in enumerate(words):
-        if NUMBER_RE.fullmatch(word) or word[0].isdigit():
-            after = tokenize(" ".join(words[i + 1 : i + 1 + COUNT_WINDOW]))
-            if terms.intersection(after):
-                return True
+        if not (NUMBER_RE.fullmatch(word) or word[0].isdigit()):
+            continue
+        run: set[str] = set()
+        for following in words[i + 1 : i + 1 + COUNT_WINDOW]:
+            stems = tokenize(following)
+            if not stems or not terms.issuperset(stems):
+                break
+            run.update(stems)
+        if run and (not wanted or wanted & run):
+            return True
     return False
 
 

@@ -7,12 +7,17 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import SettingsError
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 AccessLevel = Literal["public", "exempt", "confidential"]
+RetrievalMode = Literal["hybrid", "dense", "lexical"]
+AnswerMode = Literal["extractive", "llm"]
+CHOICES = ("embedding_backend", "access", "retrieval", "answer_mode", "device")
 ACCESS_LEVELS: tuple[AccessLevel, ...] = ("public", "exempt", "confidential")  # least to most
 
 
@@ -55,12 +60,18 @@ class Settings(BaseSettings):
     abstain_below: float = Field(default_factory=lambda: calibrated("abstain_below", 0.55))
     decision_threshold: float | None = None  # overrides assistant/decider.json's threshold
     access: AccessLevel = "public"  # the most restricted documents this deployment may show
-    retrieval: str = "hybrid"  # "dense" or "lexical" alone, for comparisons
-    answer_mode: str = "extractive"  # or "llm" (needs llm_model)
+    retrieval: RetrievalMode = "hybrid"  # "dense" or "lexical" alone, for comparisons
+    answer_mode: AnswerMode = "extractive"  # or "llm" (needs llm_model)
     llm_model: str = ""  # e.g. "ollama:llama3.1", "openai:gpt-4o-mini"
     llm_base_url: str = ""  # an OpenAI-compatible endpoint or an Ollama server
-    llm_api_key: str = ""
+    llm_api_key: SecretStr = SecretStr("")  # never shown in the settings' repr
     support_similarity: float = 0.35  # an LLM sentence must be this close to its citation
+
+    @field_validator(*CHOICES, mode="before")
+    @classmethod
+    def _folded(cls, value: object) -> object:
+        """Choices are read whatever their case and spacing ("LLM", " Hybrid ")."""
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def chroma_path(self) -> Path:
@@ -74,5 +85,23 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Read the settings now (environment variables are read at call time)."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Read the settings now (environment variables are read at call time). Raises
+    SettingsError naming the variable when a value is not one the setting takes."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(settings_problem(exc)) from None
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line per bad value: the variable, what it holds, and what it may hold."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        variable = f"SCRUTINEER_{name.upper()}"
+        value = problem.get("input")
+        expected = problem.get("ctx", {}).get("expected")
+        allowed = f"; it takes {expected}" if expected else f" ({problem['msg'].lower()})"
+        lines.append(f"{variable}={value!r} is not a value Scrutineer takes{allowed}. Set it "
+                     f"to one of those, or unset it for the default.")
+    return "\n".join(lines)

@@ -20,7 +20,7 @@ def _cell(summary: dict[str, Any], metric: str) -> str:
 
 def dev_table(source: str, summaries: dict[str, Any]) -> list[str]:
     """Markdown lines of one source's table."""
-    first = next(iter(summaries.values()), {})
+    first: dict[str, Any] = next(iter(summaries.values()), {})
     lines = [f"## {source} ({first.get('questions', 0)} questions, "
              f"{first.get('answerable', 0)} answerable)", "",
              "| pipeline | " + " | ".join(label for _, label in TABLE_METRICS)

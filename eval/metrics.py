@@ -139,7 +139,7 @@ def bootstrap_ci(values: Sequence[float],
 
 def sentences(answer: str) -> list[str]:
     """Answer lines and sentences, each with its own markers (for the grounding metrics)."""
-    out = []
+    out: list[str] = []
     for line in answer.splitlines():
         line = line.strip().removeprefix("- ")
         if not line or line.startswith("From “") or not re.search(r"\w", line):

@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from assistant.evidence import PERIOD_RE, subject_words
@@ -46,7 +47,7 @@ def shifted_year(question: str, gold_text: str) -> str:
     for shift in YEAR_SHIFTS:
         years = {int(m.group(1)) + shift for m in matches}
         if all(_absent(gold_text, str(y)) for y in years):
-            return PERIOD_RE.sub(lambda m, by=shift: _moved(m, by), question)
+            return PERIOD_RE.sub(partial(_moved, shift=shift), question)
     return ""
 
 

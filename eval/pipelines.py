@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.answers import Answer
 from assistant.assistant import Assistant
-from assistant.errors import QuestionError
+from assistant.errors import MissingPackagesError, QuestionError
 from assistant.settings import Settings
 from eval.testset import TestItem, given_filters
 from ui.render import answer_json
@@ -56,7 +56,12 @@ class NaiveLangChainPipeline:
     name = "naive-langchain"
 
     def __init__(self, settings: Settings, sources: list[Path]) -> None:
-        from langchain_chroma import Chroma
+        try:
+            from langchain_chroma import Chroma
+        except ImportError as exc:
+            raise MissingPackagesError(
+                "The naive LangChain baseline needs its packages: `pip install "
+                "'scrutineer-council-papers[baselines]'`.") from exc
 
         self.assistant = Assistant(settings)
         assistant = self.assistant
@@ -67,8 +72,9 @@ class NaiveLangChainPipeline:
         key = hashlib.sha1("\n".join(map(str, files)).encode()).hexdigest()[:12]
         folder = settings.data_dir / "naive-langchain" / key
         ready = (folder / "done").exists()
+        embeddings: Any = LangChainEmbeddings(self.assistant.embedder)  # LangChain's interface
         self.store = Chroma(collection_name="naive", persist_directory=str(folder),
-                            embedding_function=LangChainEmbeddings(self.assistant.embedder),
+                            embedding_function=embeddings,
                             collection_metadata={"hnsw:space": "cosine"})
         if not ready:
             self._index(files)
@@ -96,7 +102,7 @@ class NaiveLangChainPipeline:
     def answer(self, item: TestItem) -> dict[str, Any]:
         started = time.perf_counter()
         named = item.filters.get("documents") if item.filters else None
-        where = {"doc": {"$in": list(named)}} if named else None
+        where: Any = {"doc": {"$in": list(named)}} if named else None
         found = self.store.similarity_search_with_score(item.question, k=4, filter=where)
         elapsed = (time.perf_counter() - started) * 1000
         citations = [{"n": n, "doc": d.metadata["doc"], "title": d.metadata["doc"], "para": "",

@@ -56,7 +56,8 @@ def reciprocal_rank(pool: Pool, scores: np.ndarray, k: int) -> float:
 def summary(pools: list[Pool], scorer: Any) -> dict[str, float]:
     """Mean hit@1, hit@5, recall@10, MRR@10 and the share of questions with gold in the
     pool."""
-    rows = {"hit@1": [], "hit@5": [], "recall@10": [], "mrr@10": [], "in_pool": []}
+    rows: dict[str, list[float]] = {"hit@1": [], "hit@5": [], "recall@10": [], "mrr@10": [],
+                                    "in_pool": []}
     for pool in pools:
         scores = scorer(pool)
         rows["mrr@10"].append(reciprocal_rank(pool, scores, 10))

@@ -176,3 +176,23 @@ def write_reports(out: Path, summary: dict[str, Any], rows: Sequence[dict[str, A
             f"<h2>By tag</h2>{_tags(summary)}"
             f"<h2>Failures: gold next to what was cited</h2>{_failures(rows)}</body></html>")
     (out / "report.html").write_text(page)
+
+
+def tables_html(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """The report's tables as HTML, by section (for a page that draws its own charts)."""
+    return {"Side by side": _table(summary) + "<p>95% bootstrap intervals in brackets.</p>",
+            "By tag": _tags(summary),
+            "Failures: gold next to what was cited": _failures(rows)}
+
+
+def headline_points(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline metrics as (pipeline, metric, value) points for a native bar chart."""
+    return [{"pipeline": name, "metric": metric, "value": entry["mean"]}
+            for name, pipeline in summary.items() for metric in SHOWN
+            if isinstance(entry := pipeline.get(metric), dict) and "mean" in entry]
+
+
+def latency_points(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each answer's latency in ms by pipeline, for a native chart."""
+    return [{"pipeline": r["pipeline"], "question": r["metrics"]["id"],
+             "latency_ms": r["metrics"]["latency_ms"]} for r in rows]

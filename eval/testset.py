@@ -49,7 +49,9 @@ def given_filters(item: TestItem) -> Filters | None:
     """The filters a test item states (``"filters": {...}``), as the assistant takes them."""
     if not item.filters:
         return None
-    return Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in item.filters.items()})
+    given: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                             for k, v in item.filters.items()}
+    return Filters(**given)
 
 
 def _problems(record: Any) -> list[str]:
@@ -97,7 +99,7 @@ def _item(record: dict[str, Any]) -> TestItem:
 
 def _csv_records(path: Path) -> list[tuple[int, Any]]:
     """CSV rows: evidence, answer_contains, tags and history hold JSON (or ';'-separated)."""
-    out = []
+    out: list[tuple[int, Any]] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             record: dict[str, Any] = {k: (v or "").strip() for k, v in row.items() if k}
@@ -118,7 +120,7 @@ def _csv_records(path: Path) -> list[tuple[int, Any]]:
 
 
 def _jsonl_records(path: Path) -> list[tuple[int, Any]]:
-    out = []
+    out: list[tuple[int, Any]] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -134,7 +136,9 @@ def load_testset(path: Path) -> list[TestItem]:
     if not path.is_file():
         raise TestSetError(f"No test set at {path}.")
     records = _csv_records(path) if path.suffix.lower() == ".csv" else _jsonl_records(path)
-    problems, items, seen = [], [], set()
+    problems: list[str] = []
+    items: list[TestItem] = []
+    seen: set[str] = set()
     for number, record in records:
         found = [record] if isinstance(record, str) else _problems(record)
         if not found and str(record["id"]).strip() in seen:

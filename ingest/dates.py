@@ -48,7 +48,7 @@ def find_date(text: str, allow_month_only: bool = False) -> str | None:
     if candidates:
         return min(candidates)[1]
     if allow_month_only:
-        match = MONTH_YEAR.search(text)
-        if match:
-            return f"{int(match.group(2)):04d}-{MONTHS[match.group(1).lower()[:3]]:02d}"
+        month = MONTH_YEAR.search(text)
+        if month:
+            return f"{int(month.group(2)):04d}-{MONTHS[month.group(1).lower()[:3]]:02d}"
     return None

@@ -121,7 +121,7 @@ def _committee(found: list[Field], blocks: list[Block]) -> tuple[str, str]:
         if block.kind == "text" and len(text) < 90 and BODY_NAME_RE.search(text) and \
                 not only_councils(text) and \
                 (index < 3 or _date_only(nxt)):
-            return smart_title(text), find_date(nxt) if _date_only(nxt) else ""
+            return smart_title(text), (find_date(nxt) or "") if _date_only(nxt) else ""
     return "", ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -127,7 +127,7 @@ class Ingestor:
         self.settings = settings
         self.progress = progress
         self.overrides = overrides or Overrides()
-        self.timings: Counter[str] = Counter()
+        self.timings: defaultdict[str, float] = defaultdict(float)
         self._earlier: dict[str, Overrides] = {}  # doc id -> overrides set by an earlier ingest
 
     def check(self, path: Path, force: bool = False) -> FileResult | ParseJob:
@@ -157,21 +157,22 @@ class Ingestor:
         """Embed parsed files together, then store each; failures become results."""
         for outcome in outcomes:
             self.timings["parse"] += outcome.seconds
-        parsed = [o for o in outcomes if o.error is None and o.document is not None]
-        failed = [_failure(o.job.path, o.error) for o in outcomes if o not in parsed]
-        for outcome in parsed:
-            self.progress.file_started(outcome.job.path, len(outcome.document.paragraphs))
+        parsed = [(o, o.document) for o in outcomes if o.error is None and o.document]
+        failed = [_failure(o.job.path, o.error) for o in outcomes
+                  if o.error is not None or o.document is None]
+        for outcome, document in parsed:
+            self.progress.file_started(outcome.job.path, len(document.paragraphs))
         started = time.perf_counter()
         try:
             vectors = self.library.embed_documents(
-                [(o.document.document, o.document.paragraphs) for o in parsed],
+                [(d.document, d.paragraphs) for _, d in parsed],
                 self.progress.embedded) if parsed else []
         except ScrutineerError:
             raise
         except Exception as exc:  # the model failed on this batch: its files fail, not the job
-            return failed + [_failure(o.job.path, exc) for o in parsed]
+            return failed + [_failure(o.job.path, exc) for o, _ in parsed]
         self.timings["embed"] += time.perf_counter() - started
-        return failed + [self._store(o, v) for o, v in zip(parsed, vectors, strict=True)]
+        return failed + [self._store(o, v) for (o, _), v in zip(parsed, vectors, strict=True)]
 
     def _store(self, outcome: Parsed, vectors: Vectors) -> FileResult:
         path, parsed = outcome.job.path, outcome.document
@@ -242,7 +243,7 @@ def refresh_search_index(library: Library, summary: IngestSummary) -> None:
 
 
 def summarise(results: list[FileResult], started: float,
-             timings: Counter[str] | None = None) -> IngestSummary:
+             timings: dict[str, float] | None = None) -> IngestSummary:
     return IngestSummary(tuple(results), time.perf_counter() - started,
                          Counter(r.status for r in results), dict(timings or {}))
 

@@ -167,12 +167,8 @@ def test_a_row_quoted_by_its_action_brings_its_update_in_one_citation(
 
 def test_a_row_quoted_by_the_cell_that_answers_is_quoted_alone(assistant: Assistant
                                                                 ) -> None:
-    """The Update cell counts the reviews (and what eight of them led to); the row's Action
-    and Lead cells are not quoted."""
     answer = assistant.ask("How many ASB case reviews were held in Riverton?")
-    assert answer.text == ("Update: Eleven ASB case reviews were held in 2023-24. [1]\n"
-                           "In eight cases the review led to a new action plan agreed with "
-                           "the victim. [1]")
+    assert answer.text == "Update: Eleven ASB case reviews were held in 2023-24. [1]"
 
 
 def test_the_cells_that_answer_depend_on_what_is_asked(assistant: Assistant) -> None:

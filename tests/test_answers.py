@@ -342,6 +342,9 @@ def test_langchain_retriever_returns_cited_documents(assistant: Assistant) -> No
     assert top.metadata["citation"] == ("Joint Overview and Scrutiny Committee, 22 March 2021, "
                                         "report JOS/20/17, para 4.29")
     assert "19 bed spaces" in top.page_content
+    fewer = retriever.invoke("satellite accommodation bed spaces in Suffolk", k=3)
+    assert [d.metadata["citation"] for d in fewer] == \
+        [d.metadata["citation"] for d in documents[:3]]  # k given to invoke is honoured
 
 
 def test_exempt_documents_are_only_searched_when_asked(assistant: Assistant,

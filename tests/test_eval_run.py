@@ -71,6 +71,11 @@ def test_compare_a_run_with_itself_changes_nothing(run_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "citation_f1: 0 better, 0 worse" in result.output
     assert "p=1.0" in result.output
+    as_json = CliRunner().invoke(main, ["eval", "compare", "--json", str(run_dir),
+                                        str(run_dir)])
+    assert as_json.exit_code == 0, as_json.output
+    citation = json.loads(as_json.output)["scrutineer"]["citation_f1"]
+    assert (citation["better"], citation["worse"], citation["p_value"]) == ([], [], 1.0)
 
 
 def test_a_bad_testset_is_refused_with_line_numbers(tmp_path: Path) -> None:

@@ -72,3 +72,29 @@ def test_ask_open_a_citation_and_take_screenshots(server: str) -> None:
     assert width <= 1280  # no horizontal scrolling at 1280 px
     assert original == RIVERTON.read_bytes()  # the app hands out the original itself
     assert suggested == RIVERTON.name
+
+
+def test_the_evaluation_page_draws_its_charts_in_the_browser(server: str) -> None:
+    """Streamlit strips inline SVG, so the page draws the headline metrics and latency as
+    native charts: both render (a Vega canvas or SVG each) after a run of the sample set."""
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{server}/evaluation")
+        page.get_by_role("button", name="Run").wait_for(timeout=120_000)
+        page.get_by_role("button", name="Run").click()
+        page.get_by_text("Headline metrics").first.wait_for(timeout=300_000)
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        charts.nth(1).wait_for(timeout=60_000)
+        drawn = page.locator("[data-testid='stVegaLiteChart'] canvas, "
+                             "[data-testid='stVegaLiteChart'] svg.marks")
+        drawn.nth(1).wait_for(timeout=60_000)
+        page.screenshot(path=str(OUTPUT / "browser-evaluation.png"), full_page=True)
+        headings = page.locator("h3").all_inner_texts()
+        shown = charts.count()
+        browser.close()
+    assert shown == 2
+    assert {"Headline metrics", "Latency"} <= {h.strip() for h in headings}

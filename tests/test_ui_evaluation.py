@@ -21,7 +21,12 @@ def test_run_the_sample_test_set_and_compare_two_runs(data_dir: Path, monkeypatc
     assert app.info and "No runs yet" in app.info[0].value
     app.button[0].click().run()
     assert not app.exception, app.exception
-    assert any("<svg" in h.proto.body for h in app.get("html"))
+    charts = app.get("vega_lite_chart")  # native charts: Streamlit strips inline SVG
+    assert len(charts) == 2
+    assert [s.value for s in app.subheader[:4]] == ["Headline metrics", "Side by side",
+                                                     "Latency", "By tag"]
+    assert not any("<svg" in h.proto.body for h in app.get("html"))
+    assert any("<table>" in h.proto.body for h in app.get("html"))
     assert app.dataframe  # the per-question table
     runs = list((data_dir / "eval-runs").iterdir())
     assert len(runs) == 1 and (runs[0] / "report.html").exists()

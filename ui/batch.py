@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ def error_json(exc: Exception, question: str, question_id: str = "") -> dict[str
 
 
 def batch_lines(path: Path) -> Any:
-    """The non-blank lines of a batch file, numbered from 1, as bytes."""
-    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+    """The non-blank lines of a batch file (standard input for ``-``), numbered from 1, as
+    bytes."""
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    for number, line in enumerate(raw.splitlines(), start=1):
         if line.strip():
             yield number, line
 

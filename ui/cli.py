@@ -6,41 +6,50 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
-from functools import wraps
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import click
 
-from assistant.citations import citation, readable_date
-from assistant.errors import QuestionError, ScrutineerError
-from assistant.health import check_on_open
+from assistant.errors import QuestionError
 from assistant.library import Library
 from assistant.settings import get_settings
-from ui.progress import TerminalProgress, print_results, print_summary
+from ui.errors import domain_errors
+from ui.library_cli import library_command, paragraphs_command, repair_command
+from ui.progress import TerminalProgress, print_results, print_summary, summary_json
+
+DISTRIBUTION = "scrutineer-council-papers"  # the package's name on PyPI; the command's is ours
 
 
-def domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain errors into one-line messages (they already say what to do next)."""
+def installed_version() -> str:
+    """The installed package's version; from a source checkout, its pyproject's."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        import tomllib
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
         try:
-            return func(*args, **kwargs)
-        except ScrutineerError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper
+            return f"{tomllib.loads(pyproject.read_text())['project']['version']} (source)"
+        except (OSError, KeyError, ValueError):
+            return "unknown"
 
 
 @click.group()
+@click.version_option(version=installed_version(), prog_name="scrutineer")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens, for debugging.")
 def main(verbose: bool) -> None:
     """Scrutineer: answers from council and partnership reports, cited to the paragraph."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+
+
+for _command in (library_command, paragraphs_command, repair_command):
+    main.add_command(_command)
 
 
 def _given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -77,10 +86,12 @@ def _meeting_date(ctx: click.Context, param: click.Parameter, value: str | None)
               help="The committee or meeting body, instead of the one read; sticks likewise.")
 @click.option("--date", "meeting_date", callback=_meeting_date, metavar="YYYY-MM-DD",
               help="The meeting date, instead of the one read; sticks likewise.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the outcome as one JSON object.")
 @domain_errors
 def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force: bool,
                    access: str | None, council: str | None, committee: str | None,
-                   meeting_date: str | None) -> None:
+                   meeting_date: str | None, as_json: bool) -> None:
     """Ingest PDF, Word (.docx), text and Markdown files; folders are searched recursively.
 
     \b
@@ -107,95 +118,60 @@ def ingest_command(paths: tuple[Path, ...], remove_: bool, rebuild: bool, force:
             summary = pipeline.ingest(paths, settings, progress=progress, force=force,
                                       access=access, council=council, committee=committee,
                                       meeting_date=meeting_date)
-    print_results(summary)
-    print_summary(summary)
+    if as_json:
+        click.echo(json.dumps(summary_json(summary), ensure_ascii=False))
+    else:
+        print_results(summary)
+        print_summary(summary)
     sys.exit(summary.exit_code)
 
 
-@main.command("repair")
-@domain_errors
-def repair_command() -> None:
-    """Repair a damaged library: clear unfinished writes (from an ingest that was killed),
-    re-ingest incomplete documents, rebuild the manifest file and the search index."""
-    from ingest.maintenance import repair
-
-    for line in repair(get_settings()).lines():
-        click.echo(line)
-
-
-@main.command("library")
-@domain_errors
-def library_command() -> None:
-    """List the documents in the library with their paragraph counts, dates and types.
-
-    \b
-    Example:
-      scrutineer library
-    """
-    from rich.console import Console
-    from rich.table import Table
-
-    library = Library(get_settings())
-    check_on_open(library)
-    documents = library.documents()
-    if not documents:
-        click.echo(f"The library at {library.location} is empty: run `scrutineer ingest PATH`.")
-        return
-    paragraphs = sum(d.paragraph_count for d in documents)
-    table = Table(title=f"{len(documents)} documents, {paragraphs} paragraphs")
-    for column in ("Date", "Title", "Council", "Committee", "Type", "Paras", "Access", "File"):
-        table.add_column(column, overflow="fold")
-    for doc in documents:
-        table.add_row(readable_date(doc.meta.meeting_date), doc.title, doc.meta.council,
-                      doc.meta.committee, doc.meta.doc_type, str(doc.paragraph_count),
-                      doc.meta.access, doc.file_name)
-    Console().print(table)
-
-
-@main.command("paragraphs")
-@click.argument("document")
-@domain_errors
-def paragraphs_command(document: str) -> None:
-    """Show a document's paragraphs as they were parsed: what the assistant can cite.
-
-    \b
-    Example:
-      scrutineer paragraphs "JOS-20-17 review.pdf"
-    """
-    library = Library(get_settings())
-    matches = [d for d in library.documents()
-               if document in (d.doc_id, d.file_name, d.source) or document == Path(d.source).stem]
-    if not matches:
-        raise click.ClickException(f"No document {document!r} in the library: "
-                                   f"`scrutineer library` lists them.")
-    doc = matches[0]
-    click.echo(f"{doc.title} ({doc.file_name}) — {doc.identity}")
-    for paragraph in library.paragraphs(doc.doc_id):
-        click.echo(f"\n[{citation(doc, paragraph)}]  {' > '.join(paragraph.heading_path)}")
-        click.echo(paragraph.text)
-
-
 @main.command("ui")
-@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def ui_command(port: int, host: str) -> None:
-    """Start the chat app in the browser (Streamlit).
+@click.option("--port", type=int, default=None,
+              help="Port to serve on [default: STREAMLIT_SERVER_PORT, else 8501].")
+@click.option("--host", default=None,
+              help="Address to listen on [default: STREAMLIT_SERVER_ADDRESS, else 127.0.0.1].")
+@domain_errors
+def ui_command(port: int | None, host: str | None) -> None:
+    """Start the chat app in the browser (Streamlit). Streamlit's own STREAMLIT_* variables
+    are honoured where no option is given; the server replaces this process, so a signal
+    sent to it (Ctrl+C, SIGTERM) stops the app.
 
     \b
     Example:
       scrutineer ui --port 8501
     """
     app = Path(__file__).with_name("app.py")
-    click.echo(f"Scrutineer is starting at http://{host}:{port} (Ctrl+C to stop)")
     limit = math.ceil(get_settings().max_file_mb)  # larger uploads are stopped in the browser
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--server.address", host, "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               # originals are handed out only by the app, after its access check: no folder
-               # of files is served to whoever has the URL
-               "--server.enableStaticServing", "false", "--server.maxUploadSize", str(limit)]
+    chosen = {"server.port": port, "server.address": host, "server.headless": "true",
+              "browser.gatherUsageStats": "false", "client.toolbarMode": "minimal",
+              "server.maxUploadSize": limit}
+    given = {name for name in ("server.port", "server.address") if chosen[name] is not None}
+    flags = streamlit_flags(chosen, given, os.environ)
+    # originals are handed out only by the app, after its access check: no folder of files
+    # is served to whoever has the URL, whatever the environment says
+    flags += ["--server.enableStaticServing", "false"]
+    shown_port = port or os.environ.get("STREAMLIT_SERVER_PORT") or 8501
+    shown_host = host or os.environ.get("STREAMLIT_SERVER_ADDRESS") or "127.0.0.1"
+    click.echo(f"Scrutineer is starting at http://{shown_host}:{shown_port} (Ctrl+C to stop)")
     sys.stdout.flush()
-    os.execv(sys.executable, command)  # the server is this process: stopping it stops the app
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app), *flags])
+
+
+def streamlit_flags(chosen: dict[str, Any], given: set[str], environ: Any) -> list[str]:
+    """Command-line flags for Streamlit's options: each one given on our command line, and
+    each default of ours whose STREAMLIT_* variable is not set (a flag would override it)."""
+    flags = []
+    for option, value in chosen.items():
+        variable = "STREAMLIT_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_",
+                                         option.replace(".", "_")).upper()
+        if value is None or (option not in given and variable in environ):
+            continue
+        flags += [f"--{option}", str(value)]
+    if "server.address" not in given and "STREAMLIT_SERVER_ADDRESS" not in environ \
+            and chosen.get("server.address") is None:
+        flags += ["--server.address", "127.0.0.1"]  # never every interface by default
+    return flags
 
 
 def _register_eval() -> None:
@@ -236,8 +212,10 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @main.command("ask")
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per answer.")
-@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A JSONL file of {id, question, history?, filters?} lines.")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                         path_type=Path),
+              help="A JSONL file of {id, question, history?, filters?} lines (- reads them "
+                   "from standard input).")
 @filter_options
 @domain_errors
 def ask_command(question: str | None, as_json: bool, batch: Path | None, **filters: Any) -> None:
@@ -248,6 +226,7 @@ def ask_command(question: str | None, as_json: bool, batch: Path | None, **filte
       scrutineer ask "What did the partnership say about county lines?"
       scrutineer ask --council Suffolk "How many refuge bed spaces are there?"
       scrutineer ask --batch questions.jsonl --json > answers.jsonl
+      cat questions.jsonl | scrutineer ask --batch - > answers.jsonl
 
     A question that cannot be asked (empty, no words, too long) or a bad batch line gets an
     error (an "error" field in JSON) and the others are still answered; exit status 2.
@@ -332,7 +311,7 @@ def _answer_batch(assistant: Any, path: Path, chosen: Any) -> int:
                                    chosen.merged(filters_from(record["filters"])))
         except (BadLine, QuestionError) as exc:
             refused += 1
-            question_id = record.get("id") or getattr(exc, "question_id", "")
+            question_id = str(record.get("id") or getattr(exc, "question_id", ""))
             result = {"line": number, **error_json(exc, record.get("question", ""),
                                                     question_id)}
         else:

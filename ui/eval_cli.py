@@ -213,16 +213,22 @@ def score_command(testset: Path, answers: Path) -> None:
 @eval_group.command("compare")
 @click.argument("run_a", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("run_b", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def compare_command(run_a: Path, run_b: Path) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {pipeline: {metric: {better, worse, same, p_value}}} as JSON.")
+def compare_command(run_a: Path, run_b: Path, as_json: bool) -> None:
     """What got better and worse from RUN_A to RUN_B, question by question.
 
     \b
-    Example:
+    Examples:
       scrutineer eval compare runs/monday runs/tuesday
+      scrutineer eval compare --json runs/monday runs/tuesday
     """
     from eval.runner import compare
 
     report = _guard(lambda: compare(run_a, run_b))
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
     for pipeline, metrics in report.items():
         click.echo(f"{pipeline}:")
         for metric, entry in metrics.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import click
 
@@ -15,9 +16,9 @@ class TerminalProgress:
     """Rich progress bars when stderr is a terminal; silent otherwise."""
 
     def __init__(self) -> None:
-        self._bar = None
-        self._files = None
-        self._paragraphs = None
+        self._bar: Any = None  # a rich Progress on a terminal
+        self._files: Any = None
+        self._paragraphs: Any = None
 
     def __enter__(self) -> TerminalProgress:
         if sys.stderr.isatty():
@@ -83,3 +84,14 @@ def print_summary(summary: IngestSummary) -> None:
         parts.append(f"{summary.cleared} paragraphs of an unfinished earlier write cleared")
     click.echo(f"Documents: {', '.join(parts)}; paragraphs written: "
                f"{summary.paragraphs_written}; {summary.seconds:.1f} s")
+
+
+def summary_json(summary: IngestSummary) -> dict[str, object]:
+    """The outcome as JSON: each file's outcome, the counts, paragraphs written and time."""
+    return {"files": [{"path": r.path, "status": r.status, "doc_id": r.doc_id,
+                       "paragraphs": r.paragraphs, "reason": r.reason,
+                       "image_only_pages": list(r.image_only_pages), "notes": list(r.notes)}
+                      for r in summary.results],
+            "counts": dict(summary.counts), "paragraphs_written": summary.paragraphs_written,
+            "cleared": summary.cleared, "seconds": round(summary.seconds, 2),
+            "exit_code": summary.exit_code}

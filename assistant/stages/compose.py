@@ -119,7 +119,9 @@ class Composer:
 
 def _timeline(occasions: list[tuple[Passage, Scored]]) -> tuple[str, tuple[Citation, ...]]:
     """The occasions under a line per document, each cited, after a count."""
-    lines, citations, current = [], [], ""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    current = ""
     for passage, item in occasions:
         document, unit = passage.document, item.unit
         if document.doc_id != current:

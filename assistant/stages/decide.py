@@ -178,8 +178,8 @@ def abstain_reason(understanding: Understanding, draft: Draft, passages: Sequenc
         quoted = " ".join(c.quote + " " + c.passage.document.meta.meeting_date
                           for c in draft.citations)
         if not any(str(year) in quoted for year in wanted.years):
-            missing = " or ".join(str(y) for y in wanted.years)
-            return f"{lead} The closest paragraphs do not concern {missing}."
+            asked = " or ".join(str(y) for y in wanted.years)
+            return f"{lead} The closest paragraphs do not concern {asked}."
     return ""
 
 

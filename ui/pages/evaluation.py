@@ -7,13 +7,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from assistant.settings import get_settings
 from eval.pipelines import PIPELINES
+from eval.report import headline_points, latency_points, tables_html
 from ui.resources import guarded
 
-settings = get_settings()
+settings = guarded(get_settings)
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "eval" / "data"
 RUNS = settings.data_dir / "eval-runs"
 st.title("Evaluation")
@@ -60,9 +62,21 @@ shown = st.selectbox("Run", runs, key="run",
                      index=runs.index(st.session_state.get("shown_run", runs[0]))
                      if st.session_state.get("shown_run") in runs else 0)
 folder = RUNS / shown
-st.html((folder / "report.html").read_text().split("<body>", 1)[1].split("</body>")[0])
-
+summary = json.loads((folder / "summary.json").read_text())
 rows = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
+tables = tables_html(summary, rows)  # the same tables as report.html; charts drawn natively
+st.subheader("Headline metrics")
+st.bar_chart(pd.DataFrame(headline_points(summary)), x="metric", y="value", color="pipeline",
+             stack=False)
+st.subheader("Side by side")
+st.html(tables["Side by side"])
+st.subheader("Latency")
+st.scatter_chart(pd.DataFrame(latency_points(rows)), x="latency_ms", y="pipeline",
+                 color="pipeline")
+st.subheader("By tag")
+st.html(tables["By tag"])
+with st.expander("Failures: gold next to what was cited"):
+    st.html(tables["Failures: gold next to what was cited"])
 st.subheader("Questions")
 only_failures = st.checkbox("Only failures", value=True, key="failures")
 table = []

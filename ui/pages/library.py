@@ -46,8 +46,8 @@ uploads = st.file_uploader(f"Add reports (PDF, Word, text or Markdown; up to "
                            key="uploads")
 if uploads and st.button("Add to the library", type="primary"):
     batch = save_uploads(((u.name, u.getvalue()) for u in uploads), settings)
-    rows = [{"file": r.name, "result": "refused", "reason": r.reason}
-            for r in batch.refused]
+    rows: list[dict[str, str | int]] = [{"file": r.name, "result": "refused",
+                                         "reason": r.reason} for r in batch.refused]
     if batch.saved:
         summary = guarded(lambda: assistant.ingest(list(batch.saved), PageProgress()))
         rows += [{"file": Path(r.path).name, "result": r.status,
