@@ -178,7 +178,7 @@ def test_the_library_page_lists_nothing_exempt(tmp_path: Path, data_dir: Path) -
     (tmp_path / "open.md").write_text(report("Classification: Unrestricted", "Open text."))
     (tmp_path / "shut.md").write_text(report("Classification: Exempt", "Shut text."))
     assert ingest([tmp_path]).counts["added"] == 2
-    page = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "ui" / "pages" /
+    page = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "ui" / "views" /
                                  "library.py"), default_timeout=120)
     page.run()
     assert not page.exception, page.exception

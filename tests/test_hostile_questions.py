@@ -19,7 +19,7 @@ from tests.conftest import SAMPLES
 from tests.helpers import shown
 from ui.cli import main
 
-CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "chat.py")
+CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "views" / "chat.py")
 ABSTAIN = "The library does not contain an answer to this question."
 EMPTY = "The question is empty. Type a question about the documents, for example “What did " \
         "the partnership say about county lines?”"

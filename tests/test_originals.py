@@ -144,7 +144,7 @@ def test_a_moved_file_says_so(reports: Path) -> None:
 
 
 def chat_page() -> AppTest:
-    page = AppTest.from_file(str(ROOT / "ui" / "pages" / "chat.py"), default_timeout=120)
+    page = AppTest.from_file(str(ROOT / "ui" / "views" / "chat.py"), default_timeout=120)
     page.run()
     assert not page.exception, page.exception
     return page

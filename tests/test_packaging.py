@@ -21,7 +21,7 @@ from tests.app_server import free_port, wait_healthy
 from tests.conftest import ROOT, SAMPLES
 
 SOURCES = ("pyproject.toml", "README.md", "assistant", "ingest", "ui", "eval")
-NEEDED = ("ui/app.py", "ui/pages/chat.py", "ui/pages/library.py", "ui/pages/evaluation.py",
+NEEDED = ("ui/app.py", "ui/views/chat.py", "ui/views/library.py", "ui/views/evaluation.py",
           "eval/data/judge.json", "eval/data/samples.jsonl", "assistant/stages/decide.py",
           "assistant/ranker.json", "assistant/selector.json", "assistant/decider.json",
           "assistant/calibration.json")

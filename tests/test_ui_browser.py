@@ -76,7 +76,8 @@ def test_ask_open_a_citation_and_take_screenshots(server: str) -> None:
 
 def test_the_evaluation_page_draws_its_charts_in_the_browser(server: str) -> None:
     """Streamlit strips inline SVG, so the page draws the headline metrics and latency as
-    native charts: both render (a Vega canvas or SVG each) after a run of the sample set."""
+    native charts: both render (a Vega canvas or SVG each) after a run of the sample set. A
+    link straight to the page keeps the app's navigation."""
     from playwright.sync_api import sync_playwright
 
     OUTPUT.mkdir(exist_ok=True)
@@ -95,6 +96,9 @@ def test_the_evaluation_page_draws_its_charts_in_the_browser(server: str) -> Non
         page.screenshot(path=str(OUTPUT / "browser-evaluation.png"), full_page=True)
         headings = page.locator("h3").all_inner_texts()
         shown = charts.count()
+        links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
         browser.close()
     assert shown == 2
+    # opened by its own address, the page still shows the app's named pages, not file names
+    assert [link.strip().split()[-1] for link in links] == ["Ask", "Library", "Evaluation"]
     assert {"Headline metrics", "Latency"} <= {h.strip() for h in headings}

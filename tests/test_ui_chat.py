@@ -13,7 +13,7 @@ from ingest import ingest
 from tests.conftest import SAMPLES
 from tests.helpers import shown
 
-CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "chat.py")
+CHAT = str(Path(__file__).resolve().parent.parent / "ui" / "views" / "chat.py")
 
 
 @pytest.fixture(scope="module")

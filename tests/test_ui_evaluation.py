@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SAMPLES
 
-PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "evaluation.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "views" / "evaluation.py")
 
 
 def test_run_the_sample_test_set_and_compare_two_runs(data_dir: Path, monkeypatch) -> None:

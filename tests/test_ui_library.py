@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SAMPLES
 
-LIBRARY = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "library.py")
+LIBRARY = str(Path(__file__).resolve().parent.parent / "ui" / "views" / "library.py")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"  # not pages/: Streamlit would list that folder itself
 
 st.set_page_config(page_title="Scrutineer", page_icon="📑", layout="wide")
 navigation = st.navigation([
