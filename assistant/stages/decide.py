@@ -137,11 +137,11 @@ def mismatch(checks: Checks, intent: Intent, draft: Draft) -> str:
     if checks.other_year:
         reason = (f"No paragraph gives {thing} for {_joined(checks.asked_periods, 'or')}; the "
                   f"nearest give {_joined(checks.found_periods)}.")
+    elif checks.missing_names:
+        reason = f"No paragraph gives {thing} for {_joined(checks.missing_names, 'or')}."
     elif checks.quoted_other_year:
         reason = (f"The papers give {thing} for {_joined(checks.quoted_periods)}, not "
                   f"{_joined(checks.asked_periods, 'or')}.")
-    elif checks.missing_names:
-        reason = f"No paragraph gives {thing} for {_joined(checks.missing_names, 'or')}."
     elif checks.words_near < 0.5:
         reason = "The nearest paragraphs are about something else."
     else:
