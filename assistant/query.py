@@ -23,6 +23,9 @@ WHO_RE = re.compile(r"^\s*who\b|\bwhich (?:agency|organisation|organization|body
 LIST_RE = re.compile(r"\b(list|what are|what were|which are|which were|name the|priorities|"
                      r"pillars|themes|actions|aims|objectives|recommendations|members|steps|"
                      r"areas|key activities)\b", re.IGNORECASE)
+# auxiliaries that follow a noun as the question's verb ("Which districts does …", "how many
+# referrals were …"; "have" too, except after "which councils", which asks for occasions)
+AUXILIARIES = "does|do|did|is|are|was|were|will|would|should|could|can"
 # every occasion is wanted: "Has any partnership ...?", "Which councils have ...?" (not "Which
 # other councils' guidance ...", a thing of one paper, nor "Which districts does the
 # partnership cover?", where the councils are what one paper is asked about)
@@ -30,8 +33,7 @@ PRECEDENT_RE = re.compile(r"\b(has any|have any|did any|any partnership|any coun
                           r"every (?:time|occasion)|all (?:the )?(?:occasions|times|examples)|"
                           r"ever (?:worked|done|used|run)|examples? of|which (?:\w+ )?(?:councils|"
                           r"partnerships|authorities|boroughs|districts|counties)\b(?!['’])"
-                          r"(?! (?:does|do|did|is|are|was|were|will|would|should|could|can)\b))",
-                          re.IGNORECASE)
+                          rf"(?! (?:{AUXILIARIES})\b))", re.IGNORECASE)
 REF_RE = re.compile(r"\b([A-Z]{2,6}/\d{1,4}/\d{1,4}|\d{2}/\d{5}|[A-Z]{2,6}/\d{2}/\d{2,4})\b")
 TITLE_RE = re.compile(r"\bthe ((?:[A-Za-z0-9'’\-]+ ){0,6}?[A-Za-z0-9'’\-]+) (?:report|plan|"
                       r"strategy|update|minutes|review|agenda|pack|paper|appendix)\b",
@@ -43,10 +45,9 @@ MONEY_RE = re.compile(r"£|\b(?:cost|costs|costing|spend|spent|spending|budget|f
                       r"money|price|fee|fees|grant|grants|precept|underspend|overspend|"
                       r"savings?|income|paid|pay|invest(?:ed|ment)?)\b", re.IGNORECASE)
 # "how many X …": X runs to the verb, preposition or punctuation after it
-COUNTED_RE = re.compile(r"\bhow many ((?:[\w’'\-]+|\([^)]*\))(?: (?!(?:did|do|does|were|was|"
-                        r"are|is|have|has|had|will|would|could|can|should|in|for|of|by|at|on|"
-                        r"from|to|over|during|between|since|across|within|under)\b)"
-                        r"(?:[\w’'\-]+|\([^)]*\)))*)", re.IGNORECASE)
+COUNTED_RE = re.compile(rf"\bhow many ((?:[\w’'\-]+|\([^)]*\))(?: (?!(?:{AUXILIARIES}|have|has|"
+                        r"had|in|for|of|by|at|on|from|to|over|during|between|since|across|"
+                        r"within|under)\b)(?:[\w’'\-]+|\([^)]*\)))*)", re.IGNORECASE)
 QUESTION_WORDS = {"what", "how", "who", "when", "where", "which", "why", "has", "have", "did",
                   "does", "do", "is", "are", "was", "were", "can", "could", "and", "in", "the",
                   "list", "give", "tell", "show", "name", "summarise", "summarize", "any", "i",

@@ -95,16 +95,17 @@ def unit_features(question: str, vector: Sequence[float], intent: Intent,
     similarity = vectors.embed([u.text for _, u in candidates]) @ np.asarray(
         vector, dtype=np.float32)
     around = {i: set(tokenize(_context(passages[i]))) for i in {i for i, _ in candidates}}
-    echoes = _echoes(candidates, unit_terms, idf)
+    covered = [sum(idf[t] for t in terms if t in words) / total for words in unit_terms]
+    echoes = _echoes(candidates, covered)
     rows, support = [], []
-    for (index, unit), words, dense in zip(candidates, unit_terms, similarity.tolist(),
-                                           strict=True):
+    for (index, unit), words, dense, unit_coverage in zip(
+            candidates, unit_terms, similarity.tolist(), covered, strict=True):
         present = set(words) | around[index]
         coverage = sum(idf[t] for t in terms if t in present) / total
         missing = bool(named) and not all(name & present for name in named)
         met = kind_met(intent, unit)
         distinct = set(words)
-        rows.append((dense, coverage, sum(idf[t] for t in terms if t in words) / total,
+        rows.append((dense, coverage, unit_coverage,
                      math.log1p(index), passages[index].dense, float(met), float(missing),
                      float(unit.kind == "item"), float(unit.kind in ("lead", "subheading")),
                      math.log1p(len(words)), float(unit.position == 0),
@@ -144,14 +145,13 @@ def _context(passage: Passage) -> str:
                      paragraph.part_title, *paragraph.heading_path, row))
 
 
-def _echoes(candidates: Sequence[tuple[int, Unit]], unit_terms: Sequence[list[str]],
-            idf: dict[str, float]) -> dict[int, int]:
+def _echoes(candidates: Sequence[tuple[int, Unit]], covered: Sequence[float]
+            ) -> dict[int, int]:
     """For each passage, the position of the unit that repeats most of the question's words
-    (weighed by rarity): the restatement an answer so often follows ("The report set out the
+    (its unit coverage): the restatement an answer so often follows ("The report set out the
     Council's role in … . The function was led by …")."""
     best: dict[int, tuple[float, int]] = {}
-    for (index, unit), words in zip(candidates, unit_terms, strict=True):
-        echo = sum(idf[t] for t in set(words) if t in idf)
+    for (index, unit), echo in zip(candidates, covered, strict=True):
         if echo > 0 and echo > best.get(index, (0.0, 0))[0]:
             best[index] = (echo, unit.position)
     return {index: position for index, (_, position) in best.items()}

@@ -63,10 +63,11 @@ def _with_threshold(model: Logistic, rows: Sequence[Row]) -> Logistic:
     for every source), ties broken by the mean over the sources, then nearest 0.5."""
     probabilities = np.array([model.probability(r.features) for r in rows])
     sources = [np.array([r.source == s for r in rows]) for s in sorted({r.source for r in rows})]
+    subsets = [([r for r, m in zip(rows, mine, strict=True) if m], probabilities[mine])
+               for mine in sources]
 
     def worst_then_mean(threshold: float) -> tuple[float, float, float]:
-        scores = [_balanced([r for r, m in zip(rows, mine, strict=True) if m],
-                            probabilities[mine], threshold) for mine in sources]
+        scores = [_balanced(mine, chances, threshold) for mine, chances in subsets]
         return min(scores), float(np.mean(scores)), -abs(threshold - 0.5)
 
     best = max(np.round(np.arange(0.2, 0.81, 0.01), 2), key=worst_then_mean)
